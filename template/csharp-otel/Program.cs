@@ -1,0 +1,19 @@
+// The csharp-otel host: it serves Function.Handler behind the OpenFaaS of-watchdog and traces
+// every invocation with OpenTelemetry. Start-up, in order:
+using Function;
+using FunctionHost.Hosting;
+using FunctionHost.OpenFaaS;
+using FunctionHost.Telemetry;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.UseWatchdogConventions();   // OpenFaaS/WatchdogConventions.cs: loopback port behind the watchdog
+builder.AddFunctionTelemetry();     // Telemetry/FunctionTelemetry.cs: OTEL_* variables; defaults in TelemetryDefaults.cs
+builder.AddFunction<Handler>();     // Hosting/FunctionRegistration.cs: Handler built by DI, then Handler.Initialize(builder)
+
+var app = builder.Build();
+
+// Handler.Configure(app) runs first, then every request that no other endpoint claims reaches HandleAsync.
+app.MapFunction<Handler>(static (handler, context) => handler.HandleAsync(context, context.RequestAborted));
+
+app.Run();

@@ -1,0 +1,42 @@
+namespace FunctionHost.Telemetry;
+
+/// <summary>Decides the service name when the OpenTelemetry variables do not.</summary>
+public static class ServiceName
+{
+    /// <summary>
+    /// Null when OTEL_SERVICE_NAME or a service.name entry in OTEL_RESOURCE_ATTRIBUTES names the service (the SDK
+    /// applies those); otherwise OPENFAAS_NAME, then <see cref="TelemetryDefaults.FallbackServiceName"/>.
+    /// </summary>
+    public static string? Fallback(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!string.IsNullOrWhiteSpace(configuration[OtelVariables.ServiceName]) ||
+            NamesService(configuration[OtelVariables.ResourceAttributes]))
+        {
+            return null;
+        }
+
+        var openFaaSName = configuration[OtelVariables.OpenFaaSName];
+        return string.IsNullOrWhiteSpace(openFaaSName) ? TelemetryDefaults.FallbackServiceName : openFaaSName.Trim();
+    }
+
+    private static bool NamesService(string? resourceAttributes)
+    {
+        if (string.IsNullOrEmpty(resourceAttributes))
+        {
+            return false;
+        }
+
+        foreach (var pair in resourceAttributes.Split(','))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && pair.AsSpan(0, equals).Trim().SequenceEqual("service.name") &&
+                !pair.AsSpan(equals + 1).Trim().IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,54 @@
+using OpenTelemetry.Trace;
+
+namespace FunctionHost.Telemetry;
+
+/// <summary>
+/// The telemetry defaults of this template, in one place. A team that forks the template changes them here;
+/// every value can still be overridden per function by the standard OTEL_* environment variables.
+/// </summary>
+public static class TelemetryDefaults
+{
+    /// <summary>
+    /// The <see cref="System.Diagnostics.ActivitySource"/> name the host listens to. A handler creates child spans
+    /// with <c>new ActivitySource("Function")</c>; names below it ("Function.Orders") are heard too.
+    /// </summary>
+    public const string FunctionActivitySourceName = "Function";
+
+    /// <summary>
+    /// OTLP transport when <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> is unset. The specification's default is
+    /// http/protobuf (port 4318); the .NET SDK's own default would be gRPC (port 4317).
+    /// </summary>
+    public const string OtlpProtocol = "http/protobuf";
+
+    /// <summary>The service name when neither OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES nor OPENFAAS_NAME names one.</summary>
+    public const string FallbackServiceName = "csharp-otel-function";
+
+    /// <summary>Request paths that never produce a span: probes would drown the invocations.</summary>
+    public static readonly IReadOnlyList<string> UntracedPaths = ["/_/health", "/_/ready"];
+
+    /// <summary>Sources and instrumentation every function gets. Add your organisation's here.</summary>
+    public static void ConfigureTracing(TracerProviderBuilder tracing)
+    {
+        tracing
+            .AddSource(FunctionActivitySourceName, FunctionActivitySourceName + ".*")
+            .AddAspNetCoreInstrumentation(options =>
+            {
+                options.RecordException = true;
+                options.Filter = context => !IsUntraced(context.Request.Path);
+            })
+            .AddHttpClientInstrumentation();
+    }
+
+    private static bool IsUntraced(PathString path)
+    {
+        foreach (var untraced in UntracedPaths)
+        {
+            if (path.Equals(untraced, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
