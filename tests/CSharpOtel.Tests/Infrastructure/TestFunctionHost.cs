@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using FunctionHost.Hosting;
+using FunctionHost.OpenFaaS;
+using FunctionHost.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace CSharpOtel.Tests.Infrastructure;
+
+/// <summary>
+/// The host exactly as Program.cs starts it, for any handler type, on real Kestrel at a free loopback port,
+/// with spans also collected in memory. Settings play the part of environment variables.
+/// </summary>
+public sealed class TestFunctionHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestFunctionHost(WebApplication app, List<Activity> spans)
+    {
+        _app = app;
+        Spans = spans;
+        Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+    }
+
+    public HttpClient Client { get; }
+
+    /// <summary>Finished spans, in the order they ended.</summary>
+    public List<Activity> Spans { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestFunctionHost> StartAsync<[DynamicallyAccessedMembers(FunctionHooks.Members)] THandler>(
+        Func<THandler, HttpContext, Task> invoke,
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? beforeFunction = null)
+        where THandler : class
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        var merged = new Dictionary<string, string?>
+        {
+            // No collector in unit tests: the OTLP exporter points at a closed port and must not matter.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(merged);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        var spans = new List<Activity>();
+        builder.UseWatchdogConventions();
+        builder.AddFunctionTelemetry();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        beforeFunction?.Invoke(builder);
+        builder.AddFunction<THandler>();
+
+        var app = builder.Build();
+        app.MapFunction(invoke);
+        await app.StartAsync();
+        return new TestFunctionHost(app, spans);
+    }
+
+    /// <summary>Waits until a span matching <paramref name="match"/> has ended (the server span ends after the response).</summary>
+    public async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            // The exporter appends on request threads; a copy may catch a slot not yet filled, hence the null check.
+            var found = Spans.ToArray().FirstOrDefault(s => s is not null && match(s));
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"No matching span among {Spans.Count}: {string.Join(", ", Spans.Select(s => s.DisplayName))}");
+    }
+
+    public Task<Activity> WaitForServerSpanAsync(TimeSpan? timeout = null)
+        => WaitForSpanAsync(s => s.Kind == ActivityKind.Server, timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
