@@ -24,7 +24,7 @@ public sealed class TestFunctionHost : IAsyncDisposable
     {
         _app = app;
         Spans = spans;
-        Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        Client = new HttpClient(new UntracedHandler()) { BaseAddress = new Uri(app.Urls.First()) };
     }
 
     public HttpClient Client { get; }
