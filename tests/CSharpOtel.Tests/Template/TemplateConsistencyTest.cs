@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using CSharpOtel.Tests.Infrastructure;
+using FunctionHost.OpenFaaS;
+
+namespace CSharpOtel.Tests.Template;
+
+/// <summary>The facts that must agree across template.yml, the Dockerfile and the host.</summary>
+public class TemplateConsistencyTest
+{
+    private static readonly string Template = RepositoryPaths.Template;
+
+    [Fact]
+    public void Fprocess_TemplateYmlAndDockerfileAgree()
+    {
+        var yml = TemplateFiles.ReadTemplateYml(Template);
+        var env = TemplateFiles.ReadDockerfileEnv(Template);
+
+        Assert.Equal("csharp-otel", yml["language"]);
+        Assert.Equal(env["fprocess"], yml["fprocess"]);
+        Assert.Equal("http", env["mode"]);
+    }
+
+    [Fact]
+    public void UpstreamUrl_IsTheHostsDefaultAddress()
+    {
+        var env = TemplateFiles.ReadDockerfileEnv(Template);
+        Assert.Equal(WatchdogConventions.DefaultUrl, env["upstream_url"]);
+    }
+
+    [Fact]
+    public void Fprocess_NamesTheHostsExecutable()
+    {
+        var fprocess = TemplateFiles.ReadTemplateYml(Template)["fprocess"];
+        var project = Path.GetFileNameWithoutExtension(Directory.GetFiles(Template, "*.csproj").Single());
+        Assert.Equal("./" + project, fprocess);
+    }
+
+    [Fact]
+    public void WelcomeMessage_TellsWhatToEditAndWhichVariablesToSet()
+    {
+        var welcome = TemplateFiles.ReadTemplateYml(Template)["welcome_message"];
+        foreach (var expected in new[] { "Handler.cs", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_PROPAGATORS" })
+        {
+            Assert.Contains(expected, welcome, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Dockerfile_PinsTheWatchdogAndRunsAsNonRoot()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(Template, "Dockerfile"));
+        Assert.Matches(new Regex(@"of-watchdog:\d+\.\d+\.\d+ AS watchdog"), dockerfile);
+        Assert.Matches(new Regex(@"(?m)^USER app\s*$"), dockerfile);
+        Assert.Matches(new Regex(@"(?m)^FROM --platform="), dockerfile);
+    }
+
+    [Fact]
+    public void ScaffoldHandlerHash_InDirectoryBuildTargets_MatchesTheScaffold()
+    {
+        // Directory.Build.targets recognises the untouched scaffold Handler.cs by this hash.
+        var targets = File.ReadAllText(Path.Combine(Template, "Directory.Build.targets"));
+        var declared = Regex.Match(targets, "<CSharpOtelScaffoldHandlerSha256>([0-9a-f]{64})<").Groups[1].Value;
+        var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Template, "function", "Handler.cs"))));
+        Assert.Equal(actual, declared);
+    }
+
+    [Fact]
+    public void Template_DependsOnNothingAboveIt()
+    {
+        foreach (var file in Directory.EnumerateFiles(Template, "*", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
+                                 !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
+                                 (f.EndsWith("proj", StringComparison.Ordinal) || f.EndsWith(".props", StringComparison.Ordinal) ||
+                                  f.EndsWith(".targets", StringComparison.Ordinal) || f.EndsWith("Dockerfile", StringComparison.Ordinal))))
+        {
+            Assert.DoesNotContain("../..", File.ReadAllText(file).Replace('\\', '/'), StringComparison.Ordinal);
+        }
+    }
+}
