@@ -1,3 +1,4 @@
+using FunctionHost.Propagation;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
 
@@ -19,6 +20,7 @@ public static class FunctionTelemetry
         }
 
         var fallbackServiceName = ServiceName.Fallback(configuration);
+        builder.AddFunctionPropagation();   // Propagation/FunctionPropagation.cs: OTEL_PROPAGATORS
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using OpenTelemetry.Context.Propagation;
+
+namespace FunctionHost.Propagation;
+
+/// <summary>
+/// Zipkin B3, as Zipkin-instrumented services (single <c>b3</c> header) and Istio/Envoy (<c>X-B3-*</c> headers)
+/// send it. OTEL_PROPAGATORS <c>b3</c> injects the single header, <c>b3multi</c> the multi headers; both extract
+/// either, single first, then multi (OpenTelemetry specification, B3 "Extract").
+/// </summary>
+/// <remarks>
+/// The parent span id is never injected (the specification says MUST NOT) and ignored on extraction.
+/// The debug flag (<c>d</c>, <c>X-B3-Flags: 1</c>) means sampled. .NET's <see cref="ActivityContext"/> has no
+/// debug bit, so debug is not re-sent downstream: the outgoing call says sampled.
+/// An absent sampling decision defers to the local sampler; this host hands it on as "sampled", which is what
+/// deferring gives with the default sampler (parentbased_always_on). <c>b3: 0</c> without ids carries no
+/// context, so the request starts a new trace decided by the local sampler.
+/// </remarks>
+public sealed class B3Propagator : TextMapPropagator
+{
+    public const string SingleHeader = "b3";
+    public const string TraceIdHeader = "x-b3-traceid";
+    public const string SpanIdHeader = "x-b3-spanid";
+    public const string SampledHeader = "x-b3-sampled";
+    public const string FlagsHeader = "x-b3-flags";
+    public const string ParentSpanIdHeader = "x-b3-parentspanid";
+
+    private static readonly HashSet<string> SingleFields = [SingleHeader];
+    private static readonly HashSet<string> MultiFields = [TraceIdHeader, SpanIdHeader, SampledHeader];
+
+    private readonly bool _multiHeader;
+
+    /// <param name="multiHeader">Inject <c>X-B3-*</c> headers (b3multi) instead of the single <c>b3</c> header.</param>
+    public B3Propagator(bool multiHeader) => _multiHeader = multiHeader;
+
+    /// <summary>The fields this instance injects (the specification ties <c>Fields</c> to injection).</summary>
+    public override ISet<string> Fields => _multiHeader ? MultiFields : SingleFields;
+
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (carrier is null || getter is null)
+        {
+            return context;
+        }
+
+        try
+        {
+            var single = CarrierHeaders.First(carrier, getter, SingleHeader);
+            if (single is not null && TryParseSingle(single, out var fromSingle))
+            {
+                return new PropagationContext(fromSingle, context.Baggage);
+            }
+
+            return TryParseMulti(carrier, getter, out var fromMulti)
+                ? new PropagationContext(fromMulti, context.Baggage)
+                : context;
+        }
+#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no context".
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return context;
+        }
+    }
+
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        var activityContext = context.ActivityContext;
+        if (carrier is null || setter is null || activityContext.TraceId == default || activityContext.SpanId == default)
+        {
+            return;
+        }
+
+        var traceId = activityContext.TraceId.ToHexString();
+        var spanId = activityContext.SpanId.ToHexString();
+        var sampled = (activityContext.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        if (_multiHeader)
+        {
+            setter(carrier, TraceIdHeader, traceId);
+            setter(carrier, SpanIdHeader, spanId);
+            setter(carrier, SampledHeader, sampled ? "1" : "0");
+        }
+        else
+        {
+            setter(carrier, SingleHeader, string.Concat(traceId, "-", spanId, sampled ? "-1" : "-0"));
+        }
+    }
+
+    /// <summary><c>{TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]</c>, lowercase hex as B3 defines it.</summary>
+    internal static bool TryParseSingle(string header, out ActivityContext context)
+    {
+        context = default;
+        var span = header.AsSpan().Trim();
+        Span<Range> parts = stackalloc Range[5];
+        var count = span.Split(parts, '-');
+        if (count is < 2 or > 4)
+        {
+            return false;
+        }
+
+        var traceHex = span[parts[0]];
+        var spanHex = span[parts[1]];
+        if (traceHex.Length is not (16 or 32) || spanHex.Length != 16 ||
+            !HexId.IsLowerHex(traceHex) || !HexId.IsLowerHex(spanHex) ||
+            !HexId.TryParseTraceId(traceHex, out var traceId) || !HexId.TryParseSpanId(spanHex, out var spanId))
+        {
+            return false;
+        }
+
+        var flags = ActivityTraceFlags.Recorded; // absent sampling state: deferred (see remarks)
+        if (count >= 3)
+        {
+            switch (span[parts[2]])
+            {
+                case "1" or "d":
+                    break;
+                case "0":
+                    flags = ActivityTraceFlags.None;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        if (count == 4)
+        {
+            var parent = span[parts[3]];
+            if (parent.Length != 16 || !HexId.IsLowerHex(parent))
+            {
+                return false;
+            }
+        }
+
+        context = new ActivityContext(traceId, spanId, flags, isRemote: true);
+        return true;
+    }
+
+    private static bool TryParseMulti<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, out ActivityContext context)
+    {
+        context = default;
+        var traceHex = CarrierHeaders.First(carrier, getter, TraceIdHeader)?.Trim();
+        if (traceHex is null)
+        {
+            return false;
+        }
+
+        var spanHex = CarrierHeaders.First(carrier, getter, SpanIdHeader)?.Trim();
+        if (spanHex is null || traceHex.Length is not (16 or 32) || spanHex.Length != 16 ||
+            !HexId.IsLowerHex(traceHex) || !HexId.IsLowerHex(spanHex) ||
+            !HexId.TryParseTraceId(traceHex, out var traceId) || !HexId.TryParseSpanId(spanHex, out var spanId))
+        {
+            return false;
+        }
+
+        ActivityTraceFlags flags;
+        if (CarrierHeaders.First(carrier, getter, FlagsHeader)?.Trim() == "1")
+        {
+            flags = ActivityTraceFlags.Recorded; // debug implies sampled
+        }
+        else
+        {
+            switch (CarrierHeaders.First(carrier, getter, SampledHeader)?.Trim())
+            {
+                case null:
+                    flags = ActivityTraceFlags.Recorded; // deferred (see remarks)
+                    break;
+                case "1" or "true" or "True": // "true" from old Zipkin clients, accepted by the reference too
+                    flags = ActivityTraceFlags.Recorded;
+                    break;
+                case "0" or "false" or "False":
+                    flags = ActivityTraceFlags.None;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        context = new ActivityContext(traceId, spanId, flags, isRemote: true);
+        return true;
+    }
+}

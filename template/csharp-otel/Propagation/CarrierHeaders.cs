@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Primitives;
+
+namespace FunctionHost.Propagation;
+
+/// <summary>
+/// Helpers for reading a carrier. The OpenTelemetry getter can only look up a known name, but <c>uberctx-*</c> and
+/// <c>ot-baggage-*</c> baggage is keyed by a prefix, so the carrier itself is enumerated when it is a type we know
+/// (ASP.NET Core requests and header dictionaries, HttpClient requests and headers, plain dictionaries). Plain
+/// type tests only: no reflection, so the host stays trim- and AOT-safe. Other carriers get no prefixed baggage.
+/// </summary>
+internal static class CarrierHeaders
+{
+    /// <summary>The first value the getter returns for <paramref name="name"/>, or null.</summary>
+    public static string? First<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, string name)
+    {
+        var values = getter(carrier, name);
+        if (values is null)
+        {
+            return null;
+        }
+
+        // Arrays and lists are what the known getters return; index them instead of allocating an enumerator.
+        if (values is IList<string> list)
+        {
+            return list.Count > 0 ? list[0] : null;
+        }
+
+        foreach (var value in values)
+        {
+            return value;
+        }
+
+        return null;
+    }
+
+    /// <summary>Header names of <paramref name="carrier"/> starting with <paramref name="prefix"/> (ASCII case-insensitive), or null.</summary>
+    public static List<string>? NamesWithPrefix(object? carrier, string prefix)
+    {
+        List<string>? names = null;
+        switch (carrier)
+        {
+            case HttpRequest request:
+                return NamesWithPrefix(request.Headers, prefix);
+            case HttpRequestMessage message:
+                return NamesWithPrefix(message.Headers, prefix);
+            case HeaderDictionary headers:
+                foreach (var header in headers)
+                {
+                    Add(ref names, header.Key, prefix);
+                }
+
+                break;
+            case Dictionary<string, string> dictionary:
+                foreach (var key in dictionary.Keys)
+                {
+                    Add(ref names, key, prefix);
+                }
+
+                break;
+            case Dictionary<string, string[]> dictionary:
+                foreach (var key in dictionary.Keys)
+                {
+                    Add(ref names, key, prefix);
+                }
+
+                break;
+            case Dictionary<string, StringValues> dictionary:
+                foreach (var key in dictionary.Keys)
+                {
+                    Add(ref names, key, prefix);
+                }
+
+                break;
+            case IEnumerable<KeyValuePair<string, StringValues>> pairs:
+                foreach (var pair in pairs)
+                {
+                    Add(ref names, pair.Key, prefix);
+                }
+
+                break;
+            case IEnumerable<KeyValuePair<string, string>> pairs:
+                foreach (var pair in pairs)
+                {
+                    Add(ref names, pair.Key, prefix);
+                }
+
+                break;
+            case IEnumerable<KeyValuePair<string, string[]>> pairs:
+                foreach (var pair in pairs)
+                {
+                    Add(ref names, pair.Key, prefix);
+                }
+
+                break;
+            case IEnumerable<KeyValuePair<string, IEnumerable<string>>> pairs:
+                foreach (var pair in pairs)
+                {
+                    Add(ref names, pair.Key, prefix);
+                }
+
+                break;
+        }
+
+        return names;
+    }
+
+    private static void Add(ref List<string>? names, string? key, string prefix)
+    {
+        if (key is not null && key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            (names ??= []).Add(key);
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="name"/> is an RFC 9110 token, so it can be sent as (part of) a header name;
+    /// HttpClient throws on anything else, and a propagator must never fail a request.
+    /// </summary>
+    public static bool IsToken(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

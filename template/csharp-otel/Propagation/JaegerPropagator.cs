@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace FunctionHost.Propagation;
+
+/// <summary>
+/// Jaeger (<c>uber-trace-id: {trace-id}:{span-id}:{parent-span-id}:{flags}</c>, baggage in <c>uberctx-{key}</c>),
+/// as NGINX's OpenTracing module and the Jaeger clients send it.
+/// </summary>
+/// <remarks>
+/// Deliberately unlike the .NET contrib propagator: flags are a bitmask (0x01 sampled, 0x02 debug, which implies
+/// sampled), and <c>uberctx-*</c> baggage is read and written. Unlike the JavaScript reference, malformed flags
+/// reject the header instead of meaning "sampled".
+/// </remarks>
+public sealed class JaegerPropagator : TextMapPropagator
+{
+    public const string TraceHeader = "uber-trace-id";
+    public const string BaggagePrefix = "uberctx-";
+
+    /// <summary>Sent by a client that wants a debug trace; with a valid <see cref="TraceHeader"/> it forces sampling.</summary>
+    public const string DebugIdHeader = "jaeger-debug-id";
+
+    private const byte SampledFlag = 0x01;
+    private const byte DebugFlag = 0x02;
+
+    private static readonly HashSet<string> FieldSet = [TraceHeader];
+
+    public override ISet<string> Fields => FieldSet;
+
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (carrier is null || getter is null)
+        {
+            return context;
+        }
+
+        try
+        {
+            var activityContext = default(ActivityContext);
+            var header = CarrierHeaders.First(carrier, getter, TraceHeader);
+            if (header is not null && TryParse(header, out activityContext) &&
+                (activityContext.TraceFlags & ActivityTraceFlags.Recorded) == 0 &&
+                CarrierHeaders.First(carrier, getter, DebugIdHeader) is { Length: > 0 })
+            {
+                // A debug id next to a trace context asks for that trace to be recorded.
+                activityContext = new ActivityContext(activityContext.TraceId, activityContext.SpanId,
+                    ActivityTraceFlags.Recorded, isRemote: true);
+            }
+
+            var baggage = ExtractBaggage(carrier, getter);
+            return new PropagationContext(activityContext, baggage);
+        }
+#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no context".
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return context;
+        }
+    }
+
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        if (carrier is null || setter is null)
+        {
+            return;
+        }
+
+        var activityContext = context.ActivityContext;
+        if (activityContext.TraceId != default && activityContext.SpanId != default)
+        {
+            // The parent span id is deprecated: always 0 on send. Ids go out at full width.
+            var sampled = (activityContext.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+            setter(carrier, TraceHeader, string.Concat(activityContext.TraceId.ToHexString(), ":",
+                activityContext.SpanId.ToHexString(), sampled ? ":0:01" : ":0:00"));
+        }
+
+        var sent = default(BaggageCollector);
+        foreach (var (key, value) in context.Baggage)
+        {
+            // Header names must be tokens; encoded values are ASCII. Limits as for W3C baggage.
+            if (value is not null && CarrierHeaders.IsToken(key) && PercentEncoding.TryEncode(value, out var encoded) &&
+                sent.TryAdd(key, encoded, BaggagePrefix.Length + key.Length + encoded.Length))
+            {
+                setter(carrier, BaggagePrefix + key, encoded);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Parses <c>{trace-id}:{span-id}:{parent-span-id}:{flags}</c>, first URL-decoding the whole value when it
+    /// contains '%' (proxies send <c>%3A</c> for ':').
+    /// </summary>
+    internal static bool TryParse(string header, out ActivityContext context)
+    {
+        context = default;
+        if (header.Contains('%', StringComparison.Ordinal) && !PercentEncoding.TryDecode(header, out header))
+        {
+            return false;
+        }
+
+        var span = header.AsSpan().Trim();
+        Span<Range> parts = stackalloc Range[5];
+        if (span.Split(parts, ':') != 4)
+        {
+            return false;
+        }
+
+        // 64- or 128-bit ids of variable length, left-padded; zero is invalid. parts[2] is the deprecated parent.
+        if (!HexId.TryParseTraceId(span[parts[0]], out var traceId) ||
+            !HexId.TryParseSpanId(span[parts[1]], out var spanId) ||
+            !TryParseFlags(span[parts[3]], out var flags))
+        {
+            return false;
+        }
+
+        var sampled = (flags & (SampledFlag | DebugFlag)) != 0;
+        context = new ActivityContext(traceId, spanId,
+            sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, isRemote: true);
+        return true;
+    }
+
+    /// <summary>One byte in hex, one or two digits.</summary>
+    private static bool TryParseFlags(ReadOnlySpan<char> hex, out int flags)
+    {
+        flags = 0;
+        if (hex.IsEmpty || hex.Length > 2)
+        {
+            return false;
+        }
+
+        foreach (var c in hex)
+        {
+            var value = HexId.Value(c);
+            if (value < 0)
+            {
+                return false;
+            }
+
+            flags = (flags << 4) | value;
+        }
+
+        return true;
+    }
+
+    private static Baggage ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        var names = CarrierHeaders.NamesWithPrefix(carrier, BaggagePrefix);
+        if (names is null)
+        {
+            return default;
+        }
+
+        var collector = default(BaggageCollector);
+        foreach (var name in names)
+        {
+            var raw = CarrierHeaders.First(carrier, getter, name);
+            if (raw is not null && PercentEncoding.TryDecode(raw, out var value))
+            {
+                collector.TryAdd(name[BaggagePrefix.Length..], value, name.Length + 2 + raw.Length);
+            }
+        }
+
+        return collector.ToBaggage();
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace FunctionHost.Propagation;
+
+/// <summary>
+/// W3C Baggage (<c>baggage: k1=v1,k2=v2;prop</c>). The SDK's BaggagePropagator is not used: it encodes with
+/// WebUtility (space becomes '+', '+' is read as a space), which breaks values on the way to and from the other
+/// OpenTelemetry SDKs; this one percent-encodes like the JavaScript reference (encodeURIComponent).
+/// Member properties (";prop") are dropped: .NET's <see cref="Baggage"/> has nowhere to keep them.
+/// </summary>
+public sealed class W3CBaggagePropagator : TextMapPropagator
+{
+    public const string HeaderName = "baggage";
+
+    private static readonly HashSet<string> FieldSet = [HeaderName];
+
+    public override ISet<string> Fields => FieldSet;
+
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (carrier is null || getter is null)
+        {
+            return context;
+        }
+
+        try
+        {
+            var values = getter(carrier, HeaderName);
+            if (values is null)
+            {
+                return context;
+            }
+
+            // Several baggage headers count as one list (RFC 9110 field combination), limits shared.
+            var collector = default(BaggageCollector);
+            foreach (var value in values)
+            {
+                if (!string.IsNullOrEmpty(value))
+                {
+                    Parse(value, ref collector);
+                }
+            }
+
+            return collector.Count == 0 ? context : new PropagationContext(context.ActivityContext, collector.ToBaggage());
+        }
+#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no baggage".
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return context;
+        }
+    }
+
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        if (carrier is null || setter is null || context.Baggage.Count == 0)
+        {
+            return;
+        }
+
+        var header = Serialize(context.Baggage);
+        if (header.Length > 0)
+        {
+            setter(carrier, HeaderName, header);
+        }
+    }
+
+    /// <summary>
+    /// The header value for <paramref name="baggage"/>: members in order, a member whose encoding exceeds
+    /// <see cref="BaggageLimits.MaxMemberBytes"/> or that would push the header past
+    /// <see cref="BaggageLimits.MaxTotalBytes"/> is skipped whole, at most <see cref="BaggageLimits.MaxMembers"/>.
+    /// </summary>
+    internal static string Serialize(Baggage baggage)
+    {
+        var builder = new StringBuilder();
+        var members = 0;
+        foreach (var (key, value) in baggage)
+        {
+            if (members >= BaggageLimits.MaxMembers)
+            {
+                break;
+            }
+
+            if (value is null || !PercentEncoding.TryEncode(key, out var encodedKey) ||
+                !PercentEncoding.TryEncode(value, out var encodedValue))
+            {
+                continue;
+            }
+
+            var size = encodedKey.Length + 1 + encodedValue.Length;
+            var separator = builder.Length == 0 ? 0 : 1;
+            if (size > BaggageLimits.MaxMemberBytes || builder.Length + separator + size > BaggageLimits.MaxTotalBytes)
+            {
+                continue;
+            }
+
+            if (separator == 1)
+            {
+                builder.Append(',');
+            }
+
+            builder.Append(encodedKey).Append('=').Append(encodedValue);
+            members++;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>One pass over the header; each member is looked at once, so the cost is linear in its length.</summary>
+    private static void Parse(string header, ref BaggageCollector collector)
+    {
+        var start = 0;
+        while (start <= header.Length && collector.Count < BaggageLimits.MaxMembers)
+        {
+            var end = header.IndexOf(',', start);
+            if (end < 0)
+            {
+                end = header.Length;
+            }
+
+            var length = end - start;
+            if (length > 0 && length <= BaggageLimits.MaxMemberBytes &&
+                TryParseMember(header.AsSpan(start, length), out var key, out var value))
+            {
+                collector.TryAdd(key, value, length, replace: true);
+            }
+
+            start = end + 1;
+        }
+    }
+
+    private static bool TryParseMember(ReadOnlySpan<char> member, out string key, out string value)
+    {
+        key = value = string.Empty;
+        var properties = member.IndexOf(';');
+        var pair = properties < 0 ? member : member[..properties];
+        var equals = pair.IndexOf('=');
+        if (equals <= 0)
+        {
+            return false;
+        }
+
+        var rawKey = pair[..equals].Trim();
+        var rawValue = pair[(equals + 1)..].Trim();
+        if (rawKey.IsEmpty || rawValue.IsEmpty)
+        {
+            // An empty value is dropped, as the reference does: W3C allows it, but it cannot carry anything.
+            return false;
+        }
+
+        return PercentEncoding.TryDecode(rawKey.ToString(), out key) && PercentEncoding.TryDecode(rawValue.ToString(), out value);
+    }
+}
