@@ -1,6 +1,10 @@
+using FunctionHost.OpenFaaS;
 using FunctionHost.Propagation;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace FunctionHost.Telemetry;
 
@@ -12,6 +16,11 @@ public static class FunctionTelemetry
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
 
+        // Checked first, so that invalid values never reach the SDK; warnings are logged once the host starts.
+        var warnings = new ConfigurationWarnings();
+        var settings = TelemetrySettingsReader.Read(configuration, warnings);
+        OtlpHeadersSecret.Apply(configuration, warnings);
+
         // The SDK reads OTEL_EXPORTER_OTLP_* from configuration (environment variables included); giving our
         // default the lowest precedence keeps every variable, generic or per-signal, in charge.
         if (string.IsNullOrWhiteSpace(configuration[OtelVariables.ExporterOtlpProtocol]))
@@ -19,10 +28,15 @@ public static class FunctionTelemetry
             configuration[OtelVariables.ExporterOtlpProtocol] = TelemetryDefaults.OtlpProtocol;
         }
 
-        var fallbackServiceName = ServiceName.Fallback(configuration);
+        builder.Services.AddSingleton(warnings);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddHostedService<ConfigurationWarningReporter>();
+        builder.Services.AddSingleton<IStartupFilter, OpenFaaSStartupFilter>();
+        builder.Logging.UseLogFormat(settings.LogFormat);
         builder.AddFunctionPropagation();   // Propagation/FunctionPropagation.cs: OTEL_PROPAGATORS
 
-        builder.Services.AddOpenTelemetry()
+        var fallbackServiceName = ServiceName.Fallback(configuration);
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
                 // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are applied by the SDK's default detectors.
@@ -30,10 +44,76 @@ public static class FunctionTelemetry
                 {
                     resource.AddService(fallbackServiceName);
                 }
-            })
-            .WithTracing(TelemetryDefaults.ConfigureTracing)
-            .UseOtlpExporter();
+
+                resource.AddDetector(new FunctionResourceDetector(configuration));
+            });
+
+        // A signal whose exporter is none gets no provider at all: nothing is recorded, nothing costs CPU.
+        // OTEL_SDK_DISABLED=true is left to the SDK, which then makes every provider a no-op.
+        if (settings.Traces != TelemetryExporters.None)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                TelemetryDefaults.ConfigureTracing(tracing);
+                AddExporters(tracing, settings.Traces, configuration);
+            });
+        }
+
+        if (settings.Metrics != TelemetryExporters.None)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                TelemetryDefaults.ConfigureMetrics(metrics);
+                AddExporters(metrics, settings.Metrics, configuration);
+            });
+        }
+
+        if (settings.Logs != TelemetryExporters.None)
+        {
+            telemetry.WithLogging(
+                logging => AddExporters(logging, settings.Logs, configuration),
+                options => options.IncludeFormattedMessage = true);
+        }
 
         return builder;
+    }
+
+    private static void AddExporters(TracerProviderBuilder tracing, TelemetryExporters exporters, IConfiguration configuration)
+    {
+        if (exporters.HasFlag(TelemetryExporters.Otlp))
+        {
+            tracing.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Traces));
+        }
+
+        if (exporters.HasFlag(TelemetryExporters.Console))
+        {
+            tracing.AddConsoleExporter();
+        }
+    }
+
+    private static void AddExporters(MeterProviderBuilder metrics, TelemetryExporters exporters, IConfiguration configuration)
+    {
+        if (exporters.HasFlag(TelemetryExporters.Otlp))
+        {
+            metrics.AddOtlpExporter((options, _) => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Metrics));
+        }
+
+        if (exporters.HasFlag(TelemetryExporters.Console))
+        {
+            metrics.AddConsoleExporter();
+        }
+    }
+
+    private static void AddExporters(LoggerProviderBuilder logging, TelemetryExporters exporters, IConfiguration configuration)
+    {
+        if (exporters.HasFlag(TelemetryExporters.Otlp))
+        {
+            logging.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Logs));
+        }
+
+        if (exporters.HasFlag(TelemetryExporters.Console))
+        {
+            logging.AddConsoleExporter();
+        }
     }
 }

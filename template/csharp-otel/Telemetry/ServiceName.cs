@@ -20,6 +20,24 @@ public static class ServiceName
         return string.IsNullOrWhiteSpace(openFaaSName) ? TelemetryDefaults.FallbackServiceName : openFaaSName.Trim();
     }
 
+    /// <summary>
+    /// The service name as the resource will carry it: OTEL_SERVICE_NAME, then service.name in
+    /// OTEL_RESOURCE_ATTRIBUTES, then OPENFAAS_NAME, then <see cref="TelemetryDefaults.FallbackServiceName"/>.
+    /// </summary>
+    public static string Resolve(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var serviceName = configuration[OtelVariables.ServiceName];
+        if (!string.IsNullOrWhiteSpace(serviceName))
+        {
+            return serviceName.Trim();
+        }
+
+        return FunctionResourceDetector.ResourceAttribute(configuration[OtelVariables.ResourceAttributes], "service.name")
+               ?? Fallback(configuration)
+               ?? TelemetryDefaults.FallbackServiceName;
+    }
+
     private static bool NamesService(string? resourceAttributes)
     {
         if (string.IsNullOrEmpty(resourceAttributes))

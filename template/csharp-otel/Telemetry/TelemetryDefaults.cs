@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace FunctionHost.Telemetry;
@@ -20,6 +21,38 @@ public static class TelemetryDefaults
     /// </summary>
     public const string OtlpProtocol = "http/protobuf";
 
+    /// <summary>
+    /// Exporters when OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER are unset. The specification
+    /// says otlp for all three; this template exports only traces by default, because a function runs as many
+    /// short-lived replicas: the platform already collects stdout (where log lines carry trace ids) and the
+    /// gateway already measures invocations, so OTLP logs and metrics from every replica mostly add cost.
+    /// </summary>
+    public const TelemetryExporters TracesExporters = TelemetryExporters.Otlp;
+
+    /// <inheritdoc cref="TracesExporters"/>
+    public const TelemetryExporters MetricsExporters = TelemetryExporters.None;
+
+    /// <inheritdoc cref="TracesExporters"/>
+    public const TelemetryExporters LogsExporters = TelemetryExporters.None;
+
+    /// <summary>Log line format on stdout when CSHARP_OTEL_LOG_FORMAT is unset: one JSON object per line.</summary>
+    public const LogFormat StdoutLogFormat = LogFormat.Json;
+
+    /// <summary>
+    /// The OpenFaaS secret read for exporter headers when CSHARP_OTEL_OTLP_HEADERS_SECRET is unset. A missing file
+    /// of this default name is normal (no warning); a missing file the user named is reported.
+    /// </summary>
+    public const string OtlpHeadersSecret = "otel-exporter-otlp-headers";
+
+    /// <summary>Where OpenFaaS mounts secrets.</summary>
+    public const string SecretsDirectory = "/var/openfaas/secrets";
+
+    /// <summary>Where the container sees its own cgroup (v2: memory.max; v1: memory/memory.limit_in_bytes).</summary>
+    public const string CgroupRoot = "/sys/fs/cgroup";
+
+    /// <summary>The namespace of the pod, mounted by Kubernetes with the service-account token.</summary>
+    public const string NamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
     /// <summary>The service name when neither OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES nor OPENFAAS_NAME names one.</summary>
     public const string FallbackServiceName = "csharp-otel-function";
 
@@ -37,6 +70,20 @@ public static class TelemetryDefaults
                 options.Filter = context => !IsUntraced(context.Request.Path);
             })
             .AddHttpClientInstrumentation();
+    }
+
+    /// <summary>
+    /// Meters every function gets when OTEL_METRICS_EXPORTER is not none: request duration
+    /// (http.server.request.duration), outgoing HTTP calls, .NET runtime metrics (GC, heap, threads), and the
+    /// handler's own meters named "Function" or "Function.*".
+    /// </summary>
+    public static void ConfigureMetrics(MeterProviderBuilder metrics)
+    {
+        metrics
+            .AddMeter(FunctionActivitySourceName, FunctionActivitySourceName + ".*")
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddRuntimeInstrumentation();
     }
 
     private static bool IsUntraced(PathString path)

@@ -3,10 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace CSharpOtel.Tests.Infrastructure;
 
-/// <summary>Keeps every formatted log line, so tests can assert on warnings a host writes.</summary>
+/// <summary>Keeps every log entry written through it, for assertions on exact warning text.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
+
+    public IReadOnlyList<string> Warnings(string category)
+        => Entries.Where(e => e.Level == LogLevel.Warning && e.Category == category).Select(e => e.Message).ToList();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -14,14 +17,13 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
+    private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-            Func<TState, Exception?, string> formatter)
-            => owner.Entries.Enqueue((category, logLevel, formatter(state, exception)));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => provider.Entries.Enqueue((category, logLevel, formatter(state, exception)));
     }
 }

@@ -13,6 +13,9 @@ public sealed class HeaderRecorder : IAsyncDisposable
 
     private HeaderRecorder(WebApplication app) => _app = app;
 
+    /// <summary>A pseudo-header in each recorded request: the request's path.</summary>
+    public const string PathKey = ":path";
+
     public ConcurrentQueue<IDictionary<string, string>> Requests { get; } = new();
 
     public Uri Url => new(_app.Urls.First());
@@ -26,8 +29,10 @@ public sealed class HeaderRecorder : IAsyncDisposable
         var recorder = new HeaderRecorder(app);
         app.Run(context =>
         {
-            recorder.Requests.Enqueue(context.Request.Headers.ToDictionary(
-                h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+            var headers = context.Request.Headers.ToDictionary(
+                h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            headers[PathKey] = context.Request.Path.Value ?? "";
+            recorder.Requests.Enqueue(headers);
             return context.Response.WriteAsync("downstream");
         });
         await app.StartAsync();
