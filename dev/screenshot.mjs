@@ -4,6 +4,7 @@
 // `chromium --screenshot` does not wait for.
 //
 //   node --experimental-websocket dev/screenshot.mjs DEBUG_PORT URL OUT.png TEXT...
+// The picture is SCREENSHOT_SIZE (default 1400x460) CSS pixels.
 import { writeFile } from 'node:fs/promises';
 
 const [debugPort, url, out, ...texts] = process.argv.slice(2);
@@ -52,6 +53,8 @@ function connect(wsUrl) {
 }
 
 const page = await connect((await pageTarget()).webSocketDebuggerUrl);
+const [width, height] = (process.env.SCREENSHOT_SIZE ?? '1400x460').split('x').map(Number);
+await page.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
 await page.send('Page.enable');
 await page.send('Page.navigate', { url });
 
