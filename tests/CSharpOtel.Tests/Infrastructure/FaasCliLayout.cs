@@ -17,6 +17,14 @@ public sealed class FaasCliLayout : IDisposable
 
     public string Root { get; }
 
+    /// <summary>faas-cli template pull: the template lands in template/csharp-otel/, next to the handler folders.</summary>
+    public string PullTemplate()
+    {
+        var template = Path.Combine(Root, "template", "csharp-otel");
+        Copy(RepositoryPaths.Template, template, skipOverlayNames: false);
+        return template;
+    }
+
     /// <summary>faas-cli new --lang csharp-otel NAME: the scaffold becomes the user's handler folder.</summary>
     public string New(string name)
     {

@@ -1,0 +1,74 @@
+using System.Net;
+using CSharpOtel.Tests.Infrastructure;
+
+namespace CSharpOtel.Tests.Template;
+
+/// <summary>
+/// docs/local-development.md's command for faas-cli new users, run as written in the layout faas-cli leaves
+/// (template/csharp-otel/ next to my-fn/): the host serves my-fn and its spans reach a real OTLP receiver.
+/// </summary>
+[Collection(OtlpReceiverCollection.Name)]
+public sealed class FunctionProjectTest(AspireDashboardFixture receiver) : IDisposable
+{
+    private readonly FaasCliLayout _layout = new();
+
+    [Fact]
+    public async Task DotnetRun_WithFunctionProject_ServesTheFunctionNextToTheTemplate()
+    {
+        _layout.PullTemplate();
+        var handler = _layout.New("my-fn");
+        var source = Path.Combine(handler, "Handler.cs");
+        await File.WriteAllTextAsync(source, (await File.ReadAllTextAsync(source))
+            .Replace("Hello from C#. You said: ", "my-fn says: ", StringComparison.Ordinal));
+        var port = FreePort.Next();
+
+        using var host = ChildProcess.Start(Dotnet.Executable, _layout.Root, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["OTEL_SERVICE_NAME"] = "my-fn",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Dashboard.OtlpHttpEndpoint,
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        }, "run", "--project", "template/csharp-otel", "-p:FunctionProject=../../my-fn/Function.csproj");
+        await WaitForPortAsync(host, port, TimeSpan.FromMinutes(8));
+
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        using var client = new HttpClient(new UntracedHandler());
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/") { Content = new StringContent("hi") };
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("my-fn says: hi", await response.Content.ReadAsStringAsync());
+        var span = Assert.Single(await receiver.Dashboard.WaitForTraceAsync(traceId));
+        Assert.Equal("my-fn", span.Resource["service.name"]);
+        Assert.Equal("00f067aa0ba902b7", span.ParentSpanId);
+    }
+
+    // Connecting without a request: any HTTP request would reach the handler and make a trace of its own.
+    private static async Task WaitForPortAsync(ChildProcess process, int port, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.Process.HasExited)
+            {
+                throw new InvalidOperationException($"dotnet run exited with {process.Process.ExitCode}:\n{process.Output}");
+            }
+
+            try
+            {
+                using var socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        throw new TimeoutException($"nothing listened on {port} within {timeout}:\n{process.Output}");
+    }
+
+    public void Dispose() => _layout.Dispose();
+}
