@@ -60,6 +60,7 @@ public sealed class OtlpReceiverTest(AspireDashboardFixture receiver) : IDisposa
         // OTLP logs: the handler's log record, correlated with the server span's trace.
         var logs = await WaitForLogAsync(traceId);
         Assert.Contains("handled call-otlp-1", logs, StringComparison.Ordinal);
+        Assert.Contains("faas.invocation_id", logs, StringComparison.Ordinal);
     }
 
     [Fact]
