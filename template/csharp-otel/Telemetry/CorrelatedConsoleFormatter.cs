@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FunctionHost.OpenFaaS;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,9 @@ public sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleFormat
     public const string FormatterName = "csharp-otel";
 
     private static readonly string[] Reserved = ["time", "level", "category", "msg", "trace_id", "span_id", "call_id", "event_id", "exception"];
+
+    // Log lines are read by log pipelines and people, never embedded in HTML: keep ' + < > readable.
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -85,7 +89,7 @@ public sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleFormat
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
             json.WriteStartObject();
             json.WriteString("time", line.Time);

@@ -106,6 +106,7 @@ public static class FunctionTelemetry
 
     private static void AddExporters(LoggerProviderBuilder logging, TelemetryExporters exporters, IConfiguration configuration)
     {
+        logging.AddProcessor(new InvocationLogProcessor());
         if (exporters.HasFlag(TelemetryExporters.Otlp))
         {
             logging.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Logs));

@@ -1,3 +1,4 @@
+using FunctionHost.OpenFaaS;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -57,7 +58,7 @@ public static class TelemetryDefaults
     public const string FallbackServiceName = "csharp-otel-function";
 
     /// <summary>Request paths that never produce a span: probes would drown the invocations.</summary>
-    public static readonly IReadOnlyList<string> UntracedPaths = ["/_/health", "/_/ready"];
+    public static readonly IReadOnlyList<string> UntracedPaths = [Probes.HealthPath, Probes.ReadyPath];
 
     /// <summary>Sources and instrumentation every function gets. Add your organisation's here.</summary>
     public static void ConfigureTracing(TracerProviderBuilder tracing)

@@ -16,6 +16,9 @@ public sealed class HeaderRecorder : IAsyncDisposable
     /// <summary>A pseudo-header in each recorded request: the request's path.</summary>
     public const string PathKey = ":path";
 
+    /// <summary>A pseudo-header in each recorded request: its body, one char per byte (protobuf strings stay readable).</summary>
+    public const string BodyKey = ":body";
+
     public ConcurrentQueue<IDictionary<string, string>> Requests { get; } = new();
 
     public Uri Url => new(_app.Urls.First());
@@ -27,13 +30,16 @@ public sealed class HeaderRecorder : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var recorder = new HeaderRecorder(app);
-        app.Run(context =>
+        app.Run(async context =>
         {
             var headers = context.Request.Headers.ToDictionary(
                 h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             headers[PathKey] = context.Request.Path.Value ?? "";
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            headers[BodyKey] = System.Text.Encoding.Latin1.GetString(body.ToArray());
             recorder.Requests.Enqueue(headers);
-            return context.Response.WriteAsync("downstream");
+            await context.Response.WriteAsync("downstream");
         });
         await app.StartAsync();
         return recorder;

@@ -68,5 +68,35 @@ public sealed class OtlpExporterSettingsTest : IDisposable
         Assert.False(export.ContainsKey("x-generic"));
     }
 
+    [Fact]
+    public async Task MetricsOtlp_ExportsRequestDurationAndRuntimeMetrics()
+    {
+        await using var collector = await HeaderRecorder.StartAsync();
+        await using var host = await TestFunctionHost.StartAsync<SamplerTest.RecordingHandler>(
+            (h, c) => h.HandleAsync(c),
+            Settings.Dictionary(
+                ("OTEL_TRACES_EXPORTER", "none"),
+                ("OTEL_METRICS_EXPORTER", "otlp"),
+                ("OTEL_METRIC_EXPORT_INTERVAL", "200"),
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Url.ToString().TrimEnd('/')),
+                ("CSHARP_OTEL_SECRETS_DIR", _secrets.FullName)));
+
+        await CallAsync(host);
+
+        // Metric names are plain strings inside the protobuf body.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var seen = "";
+        while (DateTime.UtcNow < deadline && !(seen.Contains("http.server.request.duration", StringComparison.Ordinal) &&
+                                               seen.Contains("dotnet.gc.collections", StringComparison.Ordinal)))
+        {
+            await Task.Delay(100);
+            seen = string.Join('\n', collector.Requests.Where(r => r[HeaderRecorder.PathKey] == "/v1/metrics").Select(r => r[HeaderRecorder.BodyKey]));
+        }
+
+        Assert.Contains("http.server.request.duration", seen, StringComparison.Ordinal);
+        Assert.Contains("dotnet.gc.collections", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain(collector.Requests, r => r[HeaderRecorder.PathKey] == "/v1/traces");
+    }
+
     public void Dispose() => _secrets.Delete(recursive: true);
 }

@@ -60,6 +60,28 @@ public sealed class OtlpReceiverTest(AspireDashboardFixture receiver) : IDisposa
         // OTLP logs: the handler's log record, correlated with the server span's trace.
         var logs = await WaitForLogAsync(traceId);
         Assert.Contains("handled call-otlp-1", logs, StringComparison.Ordinal);
+        Assert.Contains("faas.invocation_id", logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GrpcProtocol_PerSignal_DeliversToTheGrpcPort()
+    {
+        await using var host = await TestFunctionHost.StartAsync<LoggingHandler>(
+            (h, c) => h.HandleAsync(c),
+            Settings.Dictionary(
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.Dashboard.OtlpHttpEndpoint),
+                ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"),
+                ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", receiver.Dashboard.OtlpGrpcEndpoint),
+                ("OTEL_SERVICE_NAME", "otlp-grpc"),
+                ("CSHARP_OTEL_SECRETS_DIR", _files.FullName)));
+
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        using var response = await host.Client.SendAsync(request);
+
+        var server = Assert.Single(await receiver.Dashboard.WaitForTraceAsync(traceId), s => s.Kind == ReceivedSpan.ServerKind);
+        Assert.Equal("otlp-grpc", server.Resource["service.name"]);
     }
 
     private async Task<string> WaitForLogAsync(string traceId)

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using CSharpOtel.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CSharpOtel.Tests.Telemetry;
+
+public class StdoutLoggingTest
+{
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    private static async Task<string> CaptureStdoutAsync(params (string Key, string? Value)[] settings)
+    {
+        var original = Console.Out;
+        using var captured = new StringWriter();
+        Console.SetOut(TextWriter.Synchronized(captured));
+        try
+        {
+            await using var host = await TestFunctionHost.StartAsync<LoggingHandler>((h, c) => h.HandleAsync(c), Settings.Dictionary(settings));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+            request.Headers.Add("X-Call-Id", "call-stdout-1");
+            using var response = await host.Client.SendAsync(request);
+            var server = await host.WaitForServerSpanAsync();
+            await Task.Delay(300); // the console logger writes on its own thread
+            return captured.ToString() + "\nserver_span_id=" + server.SpanId.ToHexString();
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+    }
+
+    [Fact]
+    public async Task Default_JsonLineWithTraceSpanAndCallId()
+    {
+        var output = await CaptureStdoutAsync();
+        var serverSpanId = output[(output.LastIndexOf("server_span_id=", StringComparison.Ordinal) + 15)..];
+
+        var line = Assert.Single(output.Split('\n'), l => l.Contains("handling the invocation", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(line);
+        Assert.Equal(TraceId, json.RootElement.GetProperty("trace_id").GetString());
+        Assert.Equal(serverSpanId, json.RootElement.GetProperty("span_id").GetString());
+        Assert.Equal("call-stdout-1", json.RootElement.GetProperty("call_id").GetString());
+        Assert.Equal("info", json.RootElement.GetProperty("level").GetString());
+    }
+
+    [Fact]
+    public async Task Logfmt_SelectedByEnvironment()
+    {
+        var output = await CaptureStdoutAsync(("CSHARP_OTEL_LOG_FORMAT", "logfmt"));
+
+        var line = Assert.Single(output.Split('\n'), l => l.Contains("handling the invocation", StringComparison.Ordinal));
+        Assert.StartsWith("time=", line, StringComparison.Ordinal);
+        Assert.Contains($" trace_id={TraceId} ", line, StringComparison.Ordinal);
+        Assert.Contains(" call_id=call-stdout-1", line, StringComparison.Ordinal);
+    }
+
+    public sealed class LoggingHandler(ILogger<LoggingHandler> logger)
+    {
+        public Task HandleAsync(HttpContext context)
+        {
+            logger.LogInformation("handling the invocation");
+            return context.Response.WriteAsync("ok");
+        }
+    }
+}
