@@ -10,8 +10,8 @@ namespace FunctionHost.Lifecycle;
 /// Replaces the console lifetime, which stops the host on the first SIGTERM. of-watchdog forwards SIGTERM at once
 /// but keeps routing requests for healthcheck_interval, so this lifetime keeps serving for that grace period, then
 /// stops accepting and drains in-flight requests for up to write_timeout, then flushes telemetry within
-/// telemetry_flush_timeout. The process exits 0. A second SIGTERM (or SIGINT, SIGQUIT) during the grace period
-/// starts the drain at once; during the drain it aborts what is still running. SIGINT and SIGQUIT skip the grace
+/// telemetry_flush_timeout. The process exits 0. A second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly:
+/// the rest of the grace period is skipped and in-flight requests are aborted. SIGINT and SIGQUIT skip the grace
 /// period: they come from a terminal, not from the watchdog.
 /// </summary>
 public sealed class WatchdogLifetime(
@@ -68,14 +68,8 @@ public sealed class WatchdogLifetime(
 
     private void StopNow(string signal)
     {
-        if (Volatile.Read(ref _draining) == 0)
-        {
-            // Still in the grace period: skip the rest of it and drain.
-            LifecycleLog.StopNow(logger, signal, 0);
-            BeginDrain();
-            return;
-        }
-
+        // Skip what is left of the grace period and of the drain: abort whatever still runs.
+        BeginDrain();
         LifecycleLog.StopNow(logger, signal, inflight.AbortAll());
     }
 
