@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -107,6 +108,12 @@ public sealed class WatchdogLifetime(
         if (services.GetService<MeterProvider>() is { } meterProvider)
         {
             flushed &= meterProvider.Shutdown(Remaining(budget, stopwatch));
+        }
+
+        // Last, so the lines above still reach the collector; what is logged from here on goes to the console only.
+        if (services.GetService<LoggerProvider>() is { } loggerProvider)
+        {
+            flushed &= loggerProvider.Shutdown(Remaining(budget, stopwatch));
         }
 
         if (flushed)

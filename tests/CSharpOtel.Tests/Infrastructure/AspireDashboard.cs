@@ -61,10 +61,14 @@ public sealed class AspireDashboard : IDisposable
         return dashboard;
     }
 
-    /// <summary>Every span the dashboard holds.</summary>
-    public async Task<IReadOnlyList<ReceivedSpan>> GetSpansAsync()
+    /// <summary>
+    /// The spans of the dashboard's newest traces: the API returns 100 traces unless <paramref name="traceLimit"/>
+    /// asks for more (the dashboard keeps at most 10,000).
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedSpan>> GetSpansAsync(int? traceLimit = null)
     {
-        using var document = JsonDocument.Parse(await _api.GetStringAsync("/api/telemetry/traces"));
+        var query = traceLimit is { } limit ? $"/api/telemetry/traces?limit={limit}" : "/api/telemetry/traces";
+        using var document = JsonDocument.Parse(await _api.GetStringAsync(query));
         var spans = new List<ReceivedSpan>();
         foreach (var resourceSpans in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
         {
