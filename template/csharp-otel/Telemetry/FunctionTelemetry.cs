@@ -18,6 +18,14 @@ public static class FunctionTelemetry
             configuration[OtelVariables.ExporterOtlpProtocol] = TelemetryDefaults.OtlpProtocol;
         }
 
+        foreach (var (key, value) in TelemetryDefaults.BatchSpanProcessor)
+        {
+            if (string.IsNullOrWhiteSpace(configuration[key]))
+            {
+                configuration[key] = value;
+            }
+        }
+
         var fallbackServiceName = ServiceName.Fallback(configuration);
 
         builder.Services.AddOpenTelemetry()
