@@ -45,6 +45,22 @@ public sealed class RequestGuardTest(AspireDashboardFixture receiver)
     }
 
     [Fact]
+    public async Task HandlerException_InDevelopment_BodyShowsTheException()
+    {
+        using var host = await PublishedHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Dashboard.OtlpHttpEndpoint,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        });
+        using var client = TracedLoad.NewClient();
+        using var response = await client.GetAsync(host.Url + "/throw");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains(SecretText, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Limits_OversizeBodyIs413_OversizeHeadersAre431_HostSurvives()
     {
         using var host = await PublishedHost.StartAsync(new Dictionary<string, string?>
@@ -95,6 +111,7 @@ public sealed class RequestGuardTest(AspireDashboardFixture receiver)
         }
 
         await host.WaitForOutputAsync("handler observed cancellation", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("the function failed", host.Output, StringComparison.Ordinal); // a vanished client is no failure
         using var again = TracedLoad.NewClient();
         Assert.Equal(HttpStatusCode.OK, (await TracedLoad.SendAsync(again, host.Url + "/")).Status);
     }
