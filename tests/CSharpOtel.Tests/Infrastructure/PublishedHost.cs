@@ -110,6 +110,8 @@ public sealed class PublishedHost : IDisposable
     private static async Task<string> PublishAsync()
     {
         _layout = new FaasCliLayout();
+        // One publish serves every test of the run; its folder goes when the test process does.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => _layout.Dispose();
         var context = _layout.Shrinkwrap("lifecycle-fn", Path.Combine(RepositoryPaths.Root, "tests", "CSharpOtel.Tests", "Lifecycle", "TestFunction"));
         return await Dotnet.PublishHostAsync(context);
     }
