@@ -10,6 +10,7 @@ namespace CSharpOtel.Tests.Infrastructure;
 public sealed class PublishedHost : IDisposable
 {
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
+    private const string LayoutName = "lifecycle-fn";
     private static FaasCliLayout? _layout;
 
     private PublishedHost(ChildProcess process, int port)
@@ -109,10 +110,25 @@ public sealed class PublishedHost : IDisposable
 
     private static async Task<string> PublishAsync()
     {
+        // One publish serves every test of the run, so nothing disposes it; the test host is often ended without
+        // running exit handlers, so earlier runs' folders are removed here instead.
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "csharp-otel-layout-*"))
+        {
+            if (Directory.Exists(Path.Combine(stale, "build", LayoutName)) &&
+                Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddMinutes(-30))
+            {
+                try
+                {
+                    Directory.Delete(stale, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
         _layout = new FaasCliLayout();
-        // One publish serves every test of the run; its folder goes when the test process does.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => _layout.Dispose();
-        var context = _layout.Shrinkwrap("lifecycle-fn", Path.Combine(RepositoryPaths.Root, "tests", "CSharpOtel.Tests", "Lifecycle", "TestFunction"));
+        var context = _layout.Shrinkwrap(LayoutName, Path.Combine(RepositoryPaths.Root, "tests", "CSharpOtel.Tests", "Lifecycle", "TestFunction"));
         return await Dotnet.PublishHostAsync(context);
     }
 
