@@ -27,6 +27,9 @@ public sealed class LifecycleOptions
 
     public IReadOnlyList<string> Warnings { get; private init; } = [];
 
+    /// <summary>The longest duration timers accept (about 24.8 days); longer values are treated as invalid.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMilliseconds(int.MaxValue);
+
     public static LifecycleOptions Read(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -59,7 +62,7 @@ public sealed class LifecycleOptions
                 return fallback;
             }
 
-            if (WatchdogDuration.TryParse(value.Trim(), out var duration))
+            if (WatchdogDuration.TryParse(value.Trim(), out var duration) && duration <= MaxDuration)
             {
                 return duration;
             }

@@ -121,7 +121,7 @@ public sealed class PublishedHost : IDisposable
                 {
                     Directory.Delete(stale, recursive: true);
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                 }
             }

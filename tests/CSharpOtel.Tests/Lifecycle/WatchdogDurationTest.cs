@@ -62,6 +62,14 @@ public sealed class WatchdogDurationTest
     }
 
     [Fact]
+    public void Read_DurationBeyondTimers_WarnsAndFallsBack()
+    {
+        var options = LifecycleOptions.Read(Configuration(("healthcheck_interval", "1000h")));
+        Assert.Equal(TimeSpan.FromSeconds(10), options.GracePeriod);
+        Assert.Single(options.Warnings);
+    }
+
+    [Fact]
     public void Read_ZeroBodySize_MeansNoLimit()
         => Assert.Null(LifecycleOptions.Read(Configuration(("max_request_body_size", "0"))).MaxRequestBodySize);
 
