@@ -20,6 +20,9 @@ public sealed class AspireDashboard : IDisposable
         _api = new HttpClient(new UntracedHandler()) { BaseAddress = new Uri(UiUrl), Timeout = TimeSpan.FromSeconds(10) };
     }
 
+    /// <summary>The most traces the dashboard keeps (its default Dashboard:TelemetryLimits:MaxTraceCount).</summary>
+    public const int MaxTraces = 10_000;
+
     public string UiUrl { get; }
 
     public string OtlpGrpcEndpoint { get; }
@@ -105,7 +108,7 @@ public sealed class AspireDashboard : IDisposable
         IReadOnlyList<ReceivedSpan> found = [];
         while (DateTime.UtcNow < deadline)
         {
-            found = (await GetSpansAsync()).Where(s => s.TraceId == traceId).ToList();
+            found = (await GetSpansAsync(MaxTraces)).Where(s => s.TraceId == traceId).ToList();
             if (found.Count >= count)
             {
                 return found;

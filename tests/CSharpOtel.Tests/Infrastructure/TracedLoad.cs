@@ -60,7 +60,7 @@ public static class TracedLoad
         var arrived = new HashSet<string>();
         while (true)
         {
-            var received = (await receiver.GetSpansAsync(traceLimit: 10_000)).Select(s => s.TraceId).ToHashSet();
+            var received = (await receiver.GetSpansAsync(AspireDashboard.MaxTraces)).Select(s => s.TraceId).ToHashSet();
             arrived = traceIds.Where(received.Contains).ToHashSet();
             if (arrived.Count == traceIds.Count || DateTime.UtcNow > deadline)
             {
