@@ -2,6 +2,7 @@
 // every invocation with OpenTelemetry. Start-up, in order:
 using Function;
 using FunctionHost.Hosting;
+using FunctionHost.Lifecycle;
 using FunctionHost.OpenFaaS;
 using FunctionHost.Telemetry;
 
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.UseWatchdogConventions();   // OpenFaaS/WatchdogConventions.cs: loopback port behind the watchdog
 builder.AddFunctionTelemetry();     // Telemetry/FunctionTelemetry.cs: OTEL_* variables; defaults in TelemetryDefaults.cs
+builder.AddWatchdogLifecycle();     // Lifecycle/WatchdogLifecycle.cs: SIGTERM grace + drain, failures, limits, dropped spans
 builder.AddFunction<Handler>();     // Hosting/FunctionRegistration.cs: Handler built by DI, then Handler.Initialize(builder)
 
 var app = builder.Build();

@@ -28,6 +28,14 @@ public static class FunctionTelemetry
             configuration[OtelVariables.ExporterOtlpProtocol] = TelemetryDefaults.OtlpProtocol;
         }
 
+        foreach (var (key, value) in TelemetryDefaults.BatchSpanProcessor)
+        {
+            if (string.IsNullOrWhiteSpace(configuration[key]))
+            {
+                configuration[key] = value;
+            }
+        }
+
         builder.Services.AddSingleton(warnings);
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<ConfigurationWarningReporter>();

@@ -54,6 +54,18 @@ public static class TelemetryDefaults
     /// <summary>The namespace of the pod, mounted by Kubernetes with the service-account token.</summary>
     public const string NamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
+    /// <summary>
+    /// OTEL_BSP_* values applied when the variable is unset (the SDK's own defaults are 2048 and 512). One exporter
+    /// thread sends one batch at a time, so throughput is about batch size per collector round trip: the SDK's
+    /// defaults dropped spans at 2,500 requests/s here. The queue bounds memory while the collector is away (a
+    /// queued server span measured about 2.3 KB, so 16384 spans are roughly 40 MB). See docs/reliability.md.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> BatchSpanProcessor = new Dictionary<string, string>
+    {
+        ["OTEL_BSP_MAX_QUEUE_SIZE"] = "16384",
+        ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "2048",
+    };
+
     /// <summary>The service name when neither OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES nor OPENFAAS_NAME names one.</summary>
     public const string FallbackServiceName = "csharp-otel-function";
 

@@ -20,6 +20,9 @@ public sealed class AspireDashboard : IDisposable
         _api = new HttpClient(new UntracedHandler()) { BaseAddress = new Uri(UiUrl), Timeout = TimeSpan.FromSeconds(10) };
     }
 
+    /// <summary>The most traces the dashboard keeps (its default Dashboard:TelemetryLimits:MaxTraceCount).</summary>
+    public const int MaxTraces = 10_000;
+
     public string UiUrl { get; }
 
     public string OtlpGrpcEndpoint { get; }
@@ -61,10 +64,14 @@ public sealed class AspireDashboard : IDisposable
         return dashboard;
     }
 
-    /// <summary>Every span the dashboard holds.</summary>
-    public async Task<IReadOnlyList<ReceivedSpan>> GetSpansAsync()
+    /// <summary>
+    /// The spans of the dashboard's newest traces: the API returns 100 traces unless <paramref name="traceLimit"/>
+    /// asks for more (the dashboard keeps at most 10,000).
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedSpan>> GetSpansAsync(int? traceLimit = null)
     {
-        using var document = JsonDocument.Parse(await _api.GetStringAsync("/api/telemetry/traces"));
+        var query = traceLimit is { } limit ? $"/api/telemetry/traces?limit={limit}" : "/api/telemetry/traces";
+        using var document = JsonDocument.Parse(await _api.GetStringAsync(query));
         var spans = new List<ReceivedSpan>();
         foreach (var resourceSpans in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
         {
@@ -101,7 +108,7 @@ public sealed class AspireDashboard : IDisposable
         IReadOnlyList<ReceivedSpan> found = [];
         while (DateTime.UtcNow < deadline)
         {
-            found = (await GetSpansAsync()).Where(s => s.TraceId == traceId).ToList();
+            found = (await GetSpansAsync(MaxTraces)).Where(s => s.TraceId == traceId).ToList();
             if (found.Count >= count)
             {
                 return found;

@@ -1,0 +1,52 @@
+namespace FunctionHost.Lifecycle;
+
+/// <summary>
+/// The lifecycle's log lines. Every message starts with "lifecycle:" so operators can grep them; source-generated,
+/// so nothing is formatted when the level is off.
+/// </summary>
+internal static partial class LifecycleLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "lifecycle: {Warning}")]
+    public static partial void InvalidSetting(ILogger logger, string warning);
+
+    [LoggerMessage(2, LogLevel.Information,
+        "lifecycle: SIGTERM received; serving for {GracePeriod} (healthcheck_interval), then draining in-flight requests for up to {DrainLimit} (write_timeout)")]
+    public static partial void GraceStarted(ILogger logger, TimeSpan gracePeriod, TimeSpan drainLimit);
+
+    [LoggerMessage(3, LogLevel.Information, "lifecycle: no longer accepting requests; draining {Inflight} in-flight request(s)")]
+    public static partial void DrainStarted(ILogger logger, int inflight);
+
+    [LoggerMessage(4, LogLevel.Warning, "lifecycle: drain limit {DrainLimit} reached; aborted {Aborted} request(s)")]
+    public static partial void DrainLimitReached(ILogger logger, TimeSpan drainLimit, int aborted);
+
+    [LoggerMessage(5, LogLevel.Warning, "lifecycle: {Signal} received again; stopping now, aborted {Aborted} request(s)")]
+    public static partial void StopNow(ILogger logger, string signal, int aborted);
+
+    [LoggerMessage(6, LogLevel.Information, "lifecycle: {Signal} received; draining in-flight requests for up to {DrainLimit}")]
+    public static partial void StopRequested(ILogger logger, string signal, TimeSpan drainLimit);
+
+    [LoggerMessage(7, LogLevel.Information, "lifecycle: telemetry flushed in {Elapsed} ms")]
+    public static partial void Flushed(ILogger logger, long elapsed);
+
+    [LoggerMessage(8, LogLevel.Warning, "lifecycle: telemetry not flushed within {FlushTimeout} (telemetry_flush_timeout); unsent telemetry is lost")]
+    public static partial void FlushTimedOut(ILogger logger, TimeSpan flushTimeout);
+
+    [LoggerMessage(9, LogLevel.Warning,
+        "lifecycle: {Dropped} span(s) dropped in the last {Interval} because the export queue was full ({Total} since start); is the collector reachable? See OTEL_BSP_MAX_QUEUE_SIZE")]
+    public static partial void SpansDropped(ILogger logger, long dropped, TimeSpan interval, long total);
+
+    [LoggerMessage(10, LogLevel.Error, "lifecycle: the function failed; answered 500 (trace {TraceId})")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string traceId);
+
+    [LoggerMessage(11, LogLevel.Information, "lifecycle: bad request answered {StatusCode}: {Reason} (trace {TraceId})")]
+    public static partial void BadRequest(ILogger logger, int statusCode, string reason, string traceId);
+
+    [LoggerMessage(12, LogLevel.Debug, "lifecycle: the client went away before the function finished (trace {TraceId})")]
+    public static partial void ClientGone(ILogger logger, string traceId);
+
+    [LoggerMessage(13, LogLevel.Error, "lifecycle: the function failed after the response had started; connection aborted (trace {TraceId})")]
+    public static partial void HandlerFailedAfterStart(ILogger logger, Exception exception, string traceId);
+
+    [LoggerMessage(14, LogLevel.Information, "lifecycle: stopped; {Dropped} span(s) dropped in all because the export queue was full")]
+    public static partial void DroppedTotal(ILogger logger, long dropped);
+}

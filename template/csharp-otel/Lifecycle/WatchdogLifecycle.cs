@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace FunctionHost.Lifecycle;
+
+/// <summary>
+/// How the host lives and dies behind of-watchdog: SIGTERM grace and drain (<see cref="WatchdogLifetime"/>),
+/// failing functions and oversize requests (<see cref="RequestGuard"/>, Kestrel limits), and a periodic summary
+/// of dropped spans (<see cref="DroppedSpanReporter"/>). Settings: <see cref="LifecycleVariables"/>.
+/// </summary>
+public static class WatchdogLifecycle
+{
+    /// <summary>Slack for the host's own stop deadline beyond the drain limit, so the drain timer acts first.</summary>
+    private static readonly TimeSpan ShutdownSlack = TimeSpan.FromSeconds(2);
+
+    public static WebApplicationBuilder AddWatchdogLifecycle(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = LifecycleOptions.Read(builder.Configuration);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<InflightRequests>();
+        builder.Services.AddSingleton<IHostLifetime, WatchdogLifetime>();
+        builder.Services.AddSingleton<IStartupFilter, RequestGuardStartupFilter>();
+        builder.Services.AddHostedService<DroppedSpanReporter>();
+
+        // The host's stop deadline: the drain timer aborts what is left at DrainLimit; this only backs it up.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainLimit + ShutdownSlack);
+
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
+            kestrel.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
+        });
+
+        return builder;
+    }
+}

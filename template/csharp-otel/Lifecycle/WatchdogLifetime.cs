@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace FunctionHost.Lifecycle;
+
+/// <summary>
+/// Replaces the console lifetime, which stops the host on the first SIGTERM. of-watchdog forwards SIGTERM at once
+/// but keeps routing requests for healthcheck_interval, so this lifetime keeps serving for that grace period, then
+/// stops accepting and drains in-flight requests for up to write_timeout, then flushes telemetry within
+/// telemetry_flush_timeout. The process exits 0. A second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly:
+/// the rest of the grace period is skipped and in-flight requests are aborted. SIGINT and SIGQUIT skip the grace
+/// period: they come from a terminal, not from the watchdog.
+/// </summary>
+public sealed class WatchdogLifetime(
+    IHostApplicationLifetime applicationLifetime,
+    LifecycleOptions options,
+    InflightRequests inflight,
+    IServiceProvider services,
+    ILogger<WatchdogLifetime> logger) : IHostLifetime, IDisposable
+{
+    private readonly CancellationTokenSource _graceOver = new();
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private int _signals;
+    private int _draining;
+    private Timer? _drainLimit;
+
+    public Task WaitForStartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var warning in options.Warnings)
+        {
+            LifecycleLog.InvalidSetting(logger, warning);
+        }
+
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal));
+
+        // Something else stopping the host (a hook, a fatal error) still gets the bounded drain.
+        applicationLifetime.ApplicationStopping.Register(() => BeginDrain());
+        return Task.CompletedTask;
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        // Cancel the runtime's default (terminate the process): stopping is ours to pace.
+        context.Cancel = true;
+        var signal = context.Signal.ToString();
+        if (Interlocked.Increment(ref _signals) > 1 || Volatile.Read(ref _draining) == 1)
+        {
+            StopNow(signal);
+            return;
+        }
+
+        if (context.Signal != PosixSignal.SIGTERM)
+        {
+            LifecycleLog.StopRequested(logger, signal, options.DrainLimit);
+            BeginDrain();
+            return;
+        }
+
+        LifecycleLog.GraceStarted(logger, options.GracePeriod, options.DrainLimit);
+        _ = Task.Delay(options.GracePeriod, _graceOver.Token)
+            .ContinueWith(_ => BeginDrain(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private void StopNow(string signal)
+    {
+        // Skip what is left of the grace period and of the drain: abort whatever still runs.
+        BeginDrain();
+        LifecycleLog.StopNow(logger, signal, inflight.AbortAll());
+    }
+
+    private void BeginDrain()
+    {
+        if (Interlocked.Exchange(ref _draining, 1) == 1)
+        {
+            return;
+        }
+
+        _graceOver.Cancel();
+        LifecycleLog.DrainStarted(logger, inflight.Count);
+        _drainLimit = new Timer(
+            _ => LifecycleLog.DrainLimitReached(logger, options.DrainLimit, inflight.AbortAll()),
+            null, options.DrainLimit, Timeout.InfiniteTimeSpan);
+
+        // Kestrel stops accepting, then waits for in-flight requests; HostOptions.ShutdownTimeout backs the limit up.
+        applicationLifetime.StopApplication();
+    }
+
+    /// <summary>Called once every hosted service, Kestrel included, has stopped: flush telemetry, bounded.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _drainLimit?.Dispose();
+        var stopwatch = Stopwatch.StartNew();
+        var budget = options.TelemetryFlushTimeout;
+        var flushed = true;
+
+        // Shutdown flushes and stops the exporters, so the provider's own dispose has nothing left to wait for.
+        if (services.GetService<TracerProvider>() is { } tracerProvider)
+        {
+            flushed &= tracerProvider.Shutdown(Remaining(budget, stopwatch));
+        }
+
+        if (services.GetService<MeterProvider>() is { } meterProvider)
+        {
+            flushed &= meterProvider.Shutdown(Remaining(budget, stopwatch));
+        }
+
+        // Last, so the lines above still reach the collector; what is logged from here on goes to the console only.
+        if (services.GetService<LoggerProvider>() is { } loggerProvider)
+        {
+            flushed &= loggerProvider.Shutdown(Remaining(budget, stopwatch));
+        }
+
+        if (flushed)
+        {
+            LifecycleLog.Flushed(logger, stopwatch.ElapsedMilliseconds);
+        }
+        else
+        {
+            LifecycleLog.FlushTimedOut(logger, budget);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static int Remaining(TimeSpan budget, Stopwatch stopwatch)
+        => (int)Math.Max(0, (budget - stopwatch.Elapsed).TotalMilliseconds);
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+        {
+            registration.Dispose();
+        }
+
+        _drainLimit?.Dispose();
+        _graceOver.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+namespace Function;
+
+/// <summary>
+/// The function the lifecycle tests publish in place of the scaffold (this folder is not compiled into the tests).
+/// /slow?ms=N answers after N ms; /throw fails; /wait-cancel waits until the request is aborted; /echo reads the body.
+/// </summary>
+public class Handler(ILogger<Handler> logger)
+{
+    public const string SecretText = "secret-exception-text-4711";
+
+    public async Task HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        switch (context.Request.Path.Value)
+        {
+            case "/slow":
+                var ms = int.Parse(context.Request.Query["ms"].ToString() is { Length: > 0 } q ? q : "0", System.Globalization.CultureInfo.InvariantCulture);
+                await Task.Delay(ms, cancellationToken);
+                await context.Response.WriteAsync("slow ok", cancellationToken);
+                return;
+            case "/throw":
+                throw new InvalidOperationException(SecretText);
+            case "/wait-cancel":
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(60), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    logger.LogWarning("handler observed cancellation");
+                    throw;
+                }
+
+                return;
+            case "/echo":
+                using (var reader = new StreamReader(context.Request.Body))
+                {
+                    var body = await reader.ReadToEndAsync(cancellationToken);
+                    await context.Response.WriteAsync(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                }
+
+                return;
+            default:
+                await context.Response.WriteAsync("ok", cancellationToken);
+                return;
+        }
+    }
+}
