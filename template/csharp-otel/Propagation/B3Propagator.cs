@@ -146,30 +146,33 @@ public sealed class B3Propagator : TextMapPropagator
             return false;
         }
 
+        // X-B3-Flags (debug) only changes the outcome when X-B3-Sampled says "not sampled" or is malformed: a
+        // sampled or absent (deferred, handed on as sampled) decision is already "sampled", so the common case
+        // costs one lookup less.
         ActivityTraceFlags flags;
-        if (CarrierHeaders.First(carrier, getter, FlagsHeader)?.Trim() == "1")
+        switch (CarrierHeaders.First(carrier, getter, SampledHeader)?.Trim())
         {
-            flags = ActivityTraceFlags.Recorded; // debug implies sampled
-        }
-        else
-        {
-            switch (CarrierHeaders.First(carrier, getter, SampledHeader)?.Trim())
-            {
-                case null:
-                    flags = ActivityTraceFlags.Recorded; // deferred (see remarks)
-                    break;
-                case "1" or "true" or "True": // "true" from old Zipkin clients, accepted by the reference too
-                    flags = ActivityTraceFlags.Recorded;
-                    break;
-                case "0" or "false" or "False":
-                    flags = ActivityTraceFlags.None;
-                    break;
-                default:
+            case null:
+            case "1" or "true" or "True": // "true" from old Zipkin clients, accepted by the reference too
+                flags = ActivityTraceFlags.Recorded;
+                break;
+            case "0" or "false" or "False":
+                flags = IsDebug(carrier, getter) ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
+                break;
+            default:
+                if (!IsDebug(carrier, getter))
+                {
                     return false;
-            }
+                }
+
+                flags = ActivityTraceFlags.Recorded; // debug implies sampled
+                break;
         }
 
         context = new ActivityContext(traceId, spanId, flags, isRemote: true);
         return true;
     }
+
+    private static bool IsDebug<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+        => CarrierHeaders.First(carrier, getter, FlagsHeader)?.Trim() == "1";
 }
