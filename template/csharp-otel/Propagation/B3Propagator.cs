@@ -86,48 +86,42 @@ public sealed class B3Propagator : TextMapPropagator
         }
     }
 
-    /// <summary><c>{TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]</c>, lowercase hex as B3 defines it.</summary>
+    /// <summary>
+    /// <c>{TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]</c>, lowercase hex as B3 defines it. Every part has a
+    /// fixed length, so the layout is checked by position: one pass, no splitting.
+    /// </summary>
     internal static bool TryParseSingle(string header, out ActivityContext context)
     {
         context = default;
         var span = header.AsSpan().Trim();
-        Span<Range> parts = stackalloc Range[5];
-        var count = span.Split(parts, '-');
-        if (count is < 2 or > 4)
+        var traceLength = span.Length > 32 && span[32] == '-' ? 32 : 16;
+        if (span.Length < traceLength + 17 || span[traceLength] != '-' ||
+            !HexId.TryParseTraceId(span[..traceLength], out var traceId, lowercaseOnly: true) ||
+            !HexId.TryParseSpanId(span.Slice(traceLength + 1, 16), out var spanId, lowercaseOnly: true))
         {
             return false;
         }
 
-        var traceHex = span[parts[0]];
-        var spanHex = span[parts[1]];
-        if (traceHex.Length is not (16 or 32) || spanHex.Length != 16 ||
-            !HexId.IsLowerHex(traceHex) || !HexId.IsLowerHex(spanHex) ||
-            !HexId.TryParseTraceId(traceHex, out var traceId) || !HexId.TryParseSpanId(spanHex, out var spanId))
-        {
-            return false;
-        }
-
+        var rest = span[(traceLength + 17)..];
         var flags = ActivityTraceFlags.Recorded; // absent sampling state: deferred (see remarks)
-        if (count >= 3)
+        if (!rest.IsEmpty)
         {
-            switch (span[parts[2]])
+            // "-{state}" or "-{state}-{16 hex parent}"; the parent is checked for form, never used.
+            if (rest.Length < 2 || rest[0] != '-' ||
+                (rest.Length != 2 && (rest.Length != 19 || rest[2] != '-' || !HexId.IsLowerHex(rest[3..]))))
             {
-                case "1" or "d":
+                return false;
+            }
+
+            switch (rest[1])
+            {
+                case '1' or 'd':
                     break;
-                case "0":
+                case '0':
                     flags = ActivityTraceFlags.None;
                     break;
                 default:
                     return false;
-            }
-        }
-
-        if (count == 4)
-        {
-            var parent = span[parts[3]];
-            if (parent.Length != 16 || !HexId.IsLowerHex(parent))
-            {
-                return false;
             }
         }
 
@@ -146,36 +140,39 @@ public sealed class B3Propagator : TextMapPropagator
 
         var spanHex = CarrierHeaders.First(carrier, getter, SpanIdHeader)?.Trim();
         if (spanHex is null || traceHex.Length is not (16 or 32) || spanHex.Length != 16 ||
-            !HexId.IsLowerHex(traceHex) || !HexId.IsLowerHex(spanHex) ||
-            !HexId.TryParseTraceId(traceHex, out var traceId) || !HexId.TryParseSpanId(spanHex, out var spanId))
+            !HexId.TryParseTraceId(traceHex, out var traceId, lowercaseOnly: true) ||
+            !HexId.TryParseSpanId(spanHex, out var spanId, lowercaseOnly: true))
         {
             return false;
         }
 
+        // X-B3-Flags (debug) only changes the outcome when X-B3-Sampled says "not sampled" or is malformed: a
+        // sampled or absent (deferred, handed on as sampled) decision is already "sampled", so the common case
+        // costs one lookup less.
         ActivityTraceFlags flags;
-        if (CarrierHeaders.First(carrier, getter, FlagsHeader)?.Trim() == "1")
+        switch (CarrierHeaders.First(carrier, getter, SampledHeader)?.Trim())
         {
-            flags = ActivityTraceFlags.Recorded; // debug implies sampled
-        }
-        else
-        {
-            switch (CarrierHeaders.First(carrier, getter, SampledHeader)?.Trim())
-            {
-                case null:
-                    flags = ActivityTraceFlags.Recorded; // deferred (see remarks)
-                    break;
-                case "1" or "true" or "True": // "true" from old Zipkin clients, accepted by the reference too
-                    flags = ActivityTraceFlags.Recorded;
-                    break;
-                case "0" or "false" or "False":
-                    flags = ActivityTraceFlags.None;
-                    break;
-                default:
+            case null:
+            case "1" or "true" or "True": // "true" from old Zipkin clients, accepted by the reference too
+                flags = ActivityTraceFlags.Recorded;
+                break;
+            case "0" or "false" or "False":
+                flags = IsDebug(carrier, getter) ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
+                break;
+            default:
+                if (!IsDebug(carrier, getter))
+                {
                     return false;
-            }
+                }
+
+                flags = ActivityTraceFlags.Recorded; // debug implies sampled
+                break;
         }
 
         context = new ActivityContext(traceId, spanId, flags, isRemote: true);
         return true;
     }
+
+    private static bool IsDebug<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+        => CarrierHeaders.First(carrier, getter, FlagsHeader)?.Trim() == "1";
 }

@@ -20,6 +20,13 @@ internal static class CarrierHeaders
         }
 
         // Arrays and lists are what the known getters return; index them instead of allocating an enumerator.
+        // The exact array type test comes first: it is much cheaper than an interface cast on an array.
+        if (values.GetType() == typeof(string[]))
+        {
+            var array = (string[])values;
+            return array.Length > 0 ? array[0] : null;
+        }
+
         if (values is IList<string> list)
         {
             return list.Count > 0 ? list[0] : null;
@@ -106,7 +113,9 @@ internal static class CarrierHeaders
 
     private static void Add(ref List<string>? names, string? key, string prefix)
     {
-        if (key is not null && key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        // The first-letter test (ASCII letters, prefixes start with one) skips most headers without a comparison call.
+        if (key is not null && key.Length > prefix.Length && (key[0] | 0x20) == prefix[0] &&
+            key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
             (names ??= []).Add(key);
         }

@@ -16,30 +16,31 @@ internal static class HexId
     /// A trace id of 1 to 32 hex digits (either case), left-padded with zeros to 128 bits (Jaeger sends
     /// variable-length ids; 64-bit B3 and OT ids are the low half). All zeros is invalid in every format.
     /// </summary>
-    public static bool TryParseTraceId(ReadOnlySpan<char> hex, out ActivityTraceId traceId)
+    /// <param name="lowercaseOnly">Reject upper-case digits, as W3C and B3 do.</param>
+    public static bool TryParseTraceId(ReadOnlySpan<char> hex, out ActivityTraceId traceId, bool lowercaseOnly = false)
     {
         traceId = default;
-        Span<byte> bytes = stackalloc byte[TraceIdHexLength / 2];
-        if (!TryParsePadded(hex, bytes))
+        Span<char> canonical = stackalloc char[TraceIdHexLength];
+        if (!TryCanonicalise(hex, canonical, lowercaseOnly))
         {
             return false;
         }
 
-        traceId = ActivityTraceId.CreateFromBytes(bytes);
+        traceId = ActivityTraceId.CreateFromString(canonical);
         return true;
     }
 
     /// <summary>A span id of 1 to 16 hex digits (either case), left-padded to 64 bits; all zeros is invalid.</summary>
-    public static bool TryParseSpanId(ReadOnlySpan<char> hex, out ActivitySpanId spanId)
+    public static bool TryParseSpanId(ReadOnlySpan<char> hex, out ActivitySpanId spanId, bool lowercaseOnly = false)
     {
         spanId = default;
-        Span<byte> bytes = stackalloc byte[SpanIdHexLength / 2];
-        if (!TryParsePadded(hex, bytes))
+        Span<char> canonical = stackalloc char[SpanIdHexLength];
+        if (!TryCanonicalise(hex, canonical, lowercaseOnly))
         {
             return false;
         }
 
-        spanId = ActivitySpanId.CreateFromBytes(bytes);
+        spanId = ActivitySpanId.CreateFromString(canonical);
         return true;
     }
 
@@ -61,28 +62,38 @@ internal static class HexId
         return true;
     }
 
-    private static bool TryParsePadded(ReadOnlySpan<char> hex, Span<byte> bytes)
+    /// <summary>
+    /// Writes <paramref name="hex"/> into <paramref name="canonical"/> as the lowercase, zero-left-padded form
+    /// .NET's ids are made from (one pass, no intermediate bytes); false when it is empty, too long, not hex or
+    /// all zeros, so CreateFromString is only ever given what it accepts.
+    /// </summary>
+    private static bool TryCanonicalise(ReadOnlySpan<char> hex, Span<char> canonical, bool lowercaseOnly)
     {
-        var digits = bytes.Length * 2;
-        if (hex.IsEmpty || hex.Length > digits)
+        if (hex.IsEmpty || hex.Length > canonical.Length)
         {
             return false;
         }
 
-        bytes.Clear();
+        var offset = canonical.Length - hex.Length;
+        canonical[..offset].Fill('0');
         var nonZero = false;
-        var offset = digits - hex.Length;
         for (var i = 0; i < hex.Length; i++)
         {
-            var value = Value(hex[i]);
-            if (value < 0)
+            var c = hex[i];
+            if (char.IsAsciiDigit(c) || char.IsAsciiHexDigitLower(c))
+            {
+                canonical[offset + i] = c;
+            }
+            else if (!lowercaseOnly && char.IsAsciiHexDigitUpper(c))
+            {
+                canonical[offset + i] = (char)(c | 0x20);
+            }
+            else
             {
                 return false;
             }
 
-            nonZero |= value != 0;
-            var position = offset + i;
-            bytes[position >> 1] |= (byte)((position & 1) == 0 ? value << 4 : value);
+            nonZero |= c != '0';
         }
 
         return nonZero;
