@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
 namespace FunctionHost.Propagation;
@@ -12,24 +13,49 @@ namespace FunctionHost.Propagation;
 /// <c>traceparent</c> (so <c>none</c> or <c>jaeger</c> alone would still follow W3C), and HttpClient's
 /// DiagnosticsHandler adds <c>traceparent</c>, <c>tracestate</c> and <c>baggage</c> to outgoing requests (so a
 /// <c>b3</c>-only function would still send W3C headers). This bridge extracts with the configured propagator and
-/// injects nothing: the OpenTelemetry HttpClient instrumentation injects with the configured propagator instead.
+/// injects nothing while the OpenTelemetry HttpClient instrumentation injects with the configured propagator
+/// instead. When no tracer provider runs (OTEL_SDK_DISABLED=true, or OTEL_TRACES_EXPORTER=none) that
+/// instrumentation is absent, so the bridge injects the configured formats itself: a function that records
+/// nothing still passes the trace it is part of on to the services it calls.
 /// </remarks>
 public sealed class ActivityPropagatorBridge : DistributedContextPropagator
 {
     private readonly TextMapPropagator _propagator;
     private readonly IReadOnlyCollection<string> _fields;
+    private readonly bool _injects;
 
-    public ActivityPropagatorBridge(TextMapPropagator propagator)
+    /// <param name="propagator">The formats OTEL_PROPAGATORS selected.</param>
+    /// <param name="injects">True when no OpenTelemetry HttpClient instrumentation will inject on outgoing calls.</param>
+    public ActivityPropagatorBridge(TextMapPropagator propagator, bool injects = false)
     {
         _propagator = propagator ?? throw new ArgumentNullException(nameof(propagator));
         _fields = [.. propagator.Fields ?? new HashSet<string>()];
+        _injects = injects;
     }
 
     public override IReadOnlyCollection<string> Fields => _fields;
 
-    /// <summary>Nothing: the OpenTelemetry HttpClient instrumentation injects the configured formats.</summary>
+    /// <summary>
+    /// Nothing while the OpenTelemetry HttpClient instrumentation injects the configured formats; otherwise the
+    /// configured formats for <paramref name="activity"/> and the baggage it carries.
+    /// </summary>
     public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
     {
+        if (!_injects || activity is null || carrier is null || setter is null || !HexId.IsValid(activity.Context))
+        {
+            return;
+        }
+
+        var baggage = Baggage.Current;
+        foreach (var (key, value) in activity.Baggage)
+        {
+            if (value is not null && baggage.GetBaggage(key) is null)
+            {
+                baggage = baggage.SetBaggage(key, value);
+            }
+        }
+
+        _propagator.Inject(new PropagationContext(activity.Context, baggage), carrier, (c, name, value) => setter(c, name, value));
     }
 
     public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
@@ -56,8 +82,34 @@ public sealed class ActivityPropagatorBridge : DistributedContextPropagator
     }
 
     /// <summary>
-    /// None: the OpenTelemetry ASP.NET Core instrumentation extracts the baggage with the configured propagator
-    /// into <c>Baggage.Current</c>; a second copy on the activity would only be sent again by .NET's own code.
+    /// None while the OpenTelemetry ASP.NET Core instrumentation extracts the baggage into <c>Baggage.Current</c>
+    /// (a second copy on the activity would only be sent again). Without it, the baggage rides on the request's
+    /// activity, so <see cref="Inject"/> passes it on.
     /// </summary>
-    public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter) => null;
+    public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter)
+    {
+        if (!_injects || carrier is null || getter is null)
+        {
+            return null;
+        }
+
+        var baggage = _propagator.Extract(default, carrier, (c, name) =>
+        {
+            getter(c, name, out var value, out var values);
+            return values ?? (value is null ? null : [value]);
+        }).Baggage;
+
+        if (baggage.Count == 0)
+        {
+            return null;
+        }
+
+        var entries = new List<KeyValuePair<string, string?>>(baggage.Count);
+        foreach (var (key, value) in baggage)
+        {
+            entries.Add(new KeyValuePair<string, string?>(key, value));
+        }
+
+        return entries;
+    }
 }

@@ -19,12 +19,14 @@ public static class FunctionPropagation
     /// HttpClients (a handler copies <see cref="DistributedContextPropagator.Current"/> when it is built).
     /// Unknown names are logged when the tracer provider is built, so the warning reaches the host's logging.
     /// </summary>
-    public static WebApplicationBuilder AddFunctionPropagation(this WebApplicationBuilder builder)
+    /// <param name="builder">The host being built.</param>
+    /// <param name="tracing">False when no tracer provider runs, so .NET's own HttpClient handler must inject.</param>
+    public static WebApplicationBuilder AddFunctionPropagation(this WebApplicationBuilder builder, bool tracing = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var selection = PropagatorSelection.Parse(builder.Configuration[OtelVariables.Propagators]);
         var propagator = Create(selection.Names);
-        var bridge = new ActivityPropagatorBridge(propagator);
+        var bridge = new ActivityPropagatorBridge(propagator, injects: !tracing);
 
         Sdk.SetDefaultTextMapPropagator(propagator);
         DistributedContextPropagator.Current = bridge;

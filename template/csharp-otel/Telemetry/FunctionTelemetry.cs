@@ -41,7 +41,8 @@ public static class FunctionTelemetry
         builder.Services.AddHostedService<ConfigurationWarningReporter>();
         builder.Services.AddSingleton<IStartupFilter, OpenFaaSStartupFilter>();
         builder.Logging.UseLogFormat(settings.LogFormat);
-        builder.AddFunctionPropagation();   // Propagation/FunctionPropagation.cs: OTEL_PROPAGATORS
+        // Propagation/FunctionPropagation.cs: OTEL_PROPAGATORS. Without a tracer provider the context still passes on.
+        builder.AddFunctionPropagation(tracing: !settings.SdkDisabled && settings.Traces != TelemetryExporters.None);
 
         var fallbackServiceName = ServiceName.Fallback(configuration);
         var telemetry = builder.Services.AddOpenTelemetry()

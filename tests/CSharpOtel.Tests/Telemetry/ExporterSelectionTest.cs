@@ -93,6 +93,31 @@ public class ExporterSelectionTest
         Assert.DoesNotContain("00f067aa0ba902b7", traceparent, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("OTEL_SDK_DISABLED", "true")]
+    [InlineData("OTEL_TRACES_EXPORTER", "none")]
+    public async Task NoTracerProvider_ConfiguredFormatsAndBaggageStillReachDownstream(string key, string value)
+    {
+        await using var downstream = await HeaderRecorder.StartAsync();
+        await using var host = await TestFunctionHost.StartAsync<ForwardingHandler>(
+            (h, c) => h.HandleAsync(c),
+            Settings.Dictionary((key, value), ("OTEL_PROPAGATORS", "jaeger,baggage")),
+            beforeFunction: b => b.Services.AddHttpClient<ForwardingHandler>(client => client.BaseAddress = downstream.Url));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("uber-trace-id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1");
+        request.Headers.Add("baggage", "tenant=acme");
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+        // Only the configured formats go out: Jaeger with the caller's trace id, the baggage, and no W3C header.
+        var headers = Assert.Single(downstream.Requests);
+        Assert.StartsWith("4bf92f3577b34da6a3ce929d0e0e4736:", headers["uber-trace-id"], StringComparison.Ordinal);
+        Assert.EndsWith(":0:01", headers["uber-trace-id"], StringComparison.Ordinal);
+        Assert.Equal("tenant=acme", headers["baggage"]);
+        Assert.False(headers.ContainsKey("traceparent"));
+    }
+
     public sealed class ForwardingHandler(HttpClient client)
     {
         public async Task HandleAsync(HttpContext context)
