@@ -101,6 +101,9 @@ variant_cmd() {
   esac
 }
 
+# The template variants run with the OTEL_BSP_* defaults its Dockerfile sets, as the image does.
+IMAGE_BSP_ENV=($(grep -oE 'OTEL_BSP_[A-Z_]+=[0-9]+' "$ROOT/template/csharp-otel/Dockerfile" || true))
+
 HOST_PID=""
 start_host() { # variant service-name port
   local variant="$1" service="$2" port="$3" cmd; cmd="$(variant_cmd "$variant")"
@@ -108,10 +111,10 @@ start_host() { # variant service-name port
                 DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning)
   case "$variant" in
     handwritten) env+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$GRPC_PORT") ;;  # its default protocol: gRPC
-    servergc) env+=(DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the Web SDK's GC defaults
+    servergc) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the Web SDK's GC defaults
     disabled) env+=(OTEL_SDK_DISABLED=true OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     bare) ;;
-    *) env+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;       # the template's default: http/protobuf
+    *) env+=("${IMAGE_BSP_ENV[@]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;       # the template's default: http/protobuf
   esac
   (cd "$(dirname "$cmd")" && exec env "${env[@]}" "$cmd" > "$WORK/host-$service.log" 2>&1) &
   HOST_PID=$!; PIDS+=("$HOST_PID")
@@ -232,6 +235,7 @@ ratio() { python3 -c "a,b=float('$1' or 0),float('$2' or 0); print(f'{a/b:.2f}' 
   echo "- Commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- template bench || echo ' (with uncommitted changes)')"
   echo "- .NET SDK $(dotnet --version); wrk -t1 -c$CONNECTIONS, POST of 5 bytes, ${WARMUP} s warm-up, ${DURATION} s measured; receiver: Aspire Dashboard 13.6.5 on the same machine"
   echo "- Build ${BUILD_SECONDS} s, measurements ${RUN_SECONDS} s"
+  echo "- Template variants run with the Dockerfile's ${IMAGE_BSP_ENV[*]:-(no OTEL_BSP_* settings)}; the hand-written one with the SDK's defaults"
   echo "${BENCH_NOTE:+- Note: $BENCH_NOTE}"
   echo
   echo "## Throughput and cost per request (JIT, ReadyToRun)"
