@@ -85,6 +85,18 @@ start_dashboard() {
   done
   echo "bench: the Aspire Dashboard did not start" >&2; cat "$WORK/dashboard.log" >&2; exit 1
 }
+# Waits until the receiver holds `expected` spans of the service, or the count has not moved for 6 s (bounded by
+# BENCH_SPAN_WAIT seconds): a queue still draining into a slow receiver is not a drop.
+spans_settled() { # service expected
+  local last=-1 same=0 n i
+  for i in $(seq $(( ${BENCH_SPAN_WAIT:-40} / 2 ))); do
+    n=$(spans_received "$1")
+    [ "$n" -ge "$2" ] && break
+    if [ "$n" = "$last" ]; then same=$((same + 1)); [ "$same" -ge 3 ] && break; else same=0; fi
+    last=$n; sleep 2
+  done
+  echo "$n"
+}
 spans_received() { # service name -> spans the receiver holds for it
   curl -sf "http://127.0.0.1:$UI_PORT/api/telemetry/spans?resource=$1&limit=1" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin).get("totalCount", 0))' 2>/dev/null || echo 0
@@ -176,7 +188,7 @@ load_variant() { # variant
   R[$v.peak_rss]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
   sleep "$DRAIN"
   R[$v.sat_sent]=$sent0
-  R[$v.sat_received]=$(spans_received "$service")
+  R[$v.sat_received]=$(spans_settled "$service" "$sent0")
   stop_host
   # Half saturation, in a fresh process under its own service name so that spans still queued from the
   # saturation run cannot be counted here: paced connections (10 ms between requests each), as many as give
@@ -190,7 +202,7 @@ load_variant() { # variant
   R[$v.half_rps]=$(wrk_rps "$out"); R[$v.half_p99]=$(wrk_pct "$out" 99%)
   R[$v.half_sent]=$(( 1 + $(wrk_requests "$out") ))
   sleep "$DRAIN"
-  R[$v.half_received]=$(spans_received "$service")
+  R[$v.half_received]=$(spans_settled "$service" "${R[$v.half_sent]}")
   R[$v.half_dropped]=$(( ${R[$v.half_sent]} > ${R[$v.half_received]} ? ${R[$v.half_sent]} - ${R[$v.half_received]} : 0 ))
   stop_host
 }
