@@ -101,9 +101,10 @@ public static class TelemetryDefaults
 
     private static bool IsUntraced(PathString path)
     {
-        foreach (var untraced in UntracedPaths)
+        // Runs on every request: an indexed loop, so no enumerator is allocated.
+        for (var i = 0; i < UntracedPaths.Count; i++)
         {
-            if (path.Equals(untraced, StringComparison.OrdinalIgnoreCase))
+            if (path.Equals(UntracedPaths[i], StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
