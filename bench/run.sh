@@ -113,7 +113,8 @@ variant_cmd() {
   esac
 }
 
-# The template variants run with the OTEL_BSP_* defaults its Dockerfile sets, as the image does.
+# The template variants run with whatever OTEL_BSP_* the Dockerfile sets (none today: the host's own defaults in
+# Telemetry/TelemetryDefaults.cs apply when a variable is unset), as the image does.
 IMAGE_BSP_ENV=($(grep -oE 'OTEL_BSP_[A-Z_]+=[0-9]+' "$ROOT/template/csharp-otel/Dockerfile" || true))
 
 HOST_PID=""
@@ -247,7 +248,7 @@ ratio() { python3 -c "a,b=float('$1' or 0),float('$2' or 0); print(f'{a/b:.2f}' 
   echo "- Commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- template bench || echo ' (with uncommitted changes)')"
   echo "- .NET SDK $(dotnet --version); wrk -t1 -c$CONNECTIONS, POST of 5 bytes, ${WARMUP} s warm-up, ${DURATION} s measured; receiver: Aspire Dashboard 13.6.5 on the same machine"
   echo "- Build ${BUILD_SECONDS} s, measurements ${RUN_SECONDS} s"
-  echo "- Template variants run with the Dockerfile's ${IMAGE_BSP_ENV[*]:-(no OTEL_BSP_* settings)}; the hand-written one with the SDK's defaults"
+  echo "- Template variants run with ${IMAGE_BSP_ENV[*]:-the host's built-in OTEL_BSP_* defaults (queue 16384, batch 2048: Telemetry/TelemetryDefaults.cs)}; the hand-written one with the SDK's defaults"
   echo "${BENCH_NOTE:+- Note: $BENCH_NOTE}"
   echo
   echo "## Throughput and cost per request (JIT, ReadyToRun)"
