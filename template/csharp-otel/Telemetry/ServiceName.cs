@@ -11,7 +11,7 @@ public static class ServiceName
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (!string.IsNullOrWhiteSpace(configuration[OtelVariables.ServiceName]) ||
-            NamesService(configuration[OtelVariables.ResourceAttributes]))
+            FunctionResourceDetector.ResourceAttribute(configuration[OtelVariables.ResourceAttributes], "service.name") is not null)
         {
             return null;
         }
@@ -36,25 +36,5 @@ public static class ServiceName
         return FunctionResourceDetector.ResourceAttribute(configuration[OtelVariables.ResourceAttributes], "service.name")
                ?? Fallback(configuration)
                ?? TelemetryDefaults.FallbackServiceName;
-    }
-
-    private static bool NamesService(string? resourceAttributes)
-    {
-        if (string.IsNullOrEmpty(resourceAttributes))
-        {
-            return false;
-        }
-
-        foreach (var pair in resourceAttributes.Split(','))
-        {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && pair.AsSpan(0, equals).Trim().SequenceEqual("service.name") &&
-                !pair.AsSpan(equals + 1).Trim().IsEmpty)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
