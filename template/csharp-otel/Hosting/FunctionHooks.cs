@@ -12,7 +12,7 @@ namespace FunctionHost.Hosting;
 /// this lookup stays warning-free. A method that carries a hook's name but not its signature stops start-up:
 /// silently skipping it would leave the function half configured.
 /// </remarks>
-public static class FunctionHooks
+internal static class FunctionHooks
 {
     /// <summary>What the trimmer must keep of a handler: its methods for the hooks, its constructors for DI.</summary>
     public const DynamicallyAccessedMemberTypes Members = DynamicallyAccessedMemberTypes.PublicMethods |

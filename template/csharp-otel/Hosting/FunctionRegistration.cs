@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace FunctionHost.Hosting;
 
 /// <summary>Registers the user's handler and routes requests to it.</summary>
-public static class FunctionRegistration
+internal static class FunctionRegistration
 {
     /// <summary>The route that sends every method and every sub-path to the handler.</summary>
     public const string CatchAllRoute = "/{**path}";

@@ -9,7 +9,7 @@ namespace FunctionHost.Lifecycle;
 /// changes: the SDK reports every span it processed on <see cref="SdkMeterName"/>, with an error.type tag
 /// ("queue_full") on those it dropped.
 /// </summary>
-public sealed class DroppedSpanReporter(LifecycleOptions options, ILogger<DroppedSpanReporter> logger) : BackgroundService
+internal sealed class DroppedSpanReporter(LifecycleOptions options, ILogger<DroppedSpanReporter> logger) : BackgroundService
 {
     /// <summary>The meter of the OpenTelemetry SDK's own (experimental) metrics.</summary>
     public const string SdkMeterName = "otel.sdk.experimental";

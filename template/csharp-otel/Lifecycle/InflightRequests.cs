@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace FunctionHost.Lifecycle;
 
 /// <summary>The requests the host is serving right now, so that a drain limit or a second SIGTERM can end them.</summary>
-public sealed class InflightRequests
+internal sealed class InflightRequests
 {
     private readonly ConcurrentDictionary<HttpContext, byte> _requests = new();
 

@@ -6,7 +6,7 @@ namespace FunctionHost.Lifecycle;
 /// The lifecycle settings, read once from configuration (environment variables included). A bad value never
 /// stops the function: it is reported in <see cref="Warnings"/> (logged once at start-up) and the default applies.
 /// </summary>
-public sealed class LifecycleOptions
+internal sealed class LifecycleOptions
 {
     /// <summary>How long the host keeps serving after the first SIGTERM.</summary>
     public TimeSpan GracePeriod { get; private init; }

@@ -5,7 +5,7 @@ namespace FunctionHost.Lifecycle;
 /// settings, read here with the watchdog's names and defaults so one value in stack.yml governs both processes.
 /// Durations accept whole seconds ("10") or a Go duration ("10s", "1m30s", "500ms"), as the watchdog does.
 /// </summary>
-public static class LifecycleVariables
+internal static class LifecycleVariables
 {
     /// <summary>of-watchdog: how long requests keep coming after SIGTERM. Default: <see cref="WriteTimeout"/>.</summary>
     public const string HealthcheckInterval = "healthcheck_interval";

@@ -7,7 +7,7 @@ namespace FunctionHost.Lifecycle;
 /// 500 (exception details only in the Development environment), marks the span as failed and logs the failure
 /// with its trace id, and answers oversize bodies with Kestrel's 413 instead of a 500.
 /// </summary>
-public sealed class RequestGuard(RequestDelegate next, InflightRequests inflight, IHostEnvironment environment, ILogger<RequestGuard> logger)
+internal sealed class RequestGuard(RequestDelegate next, InflightRequests inflight, IHostEnvironment environment, ILogger<RequestGuard> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {

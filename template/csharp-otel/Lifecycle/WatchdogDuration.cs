@@ -6,7 +6,7 @@ namespace FunctionHost.Lifecycle;
 /// Parses durations the way of-watchdog does: a non-negative whole number is seconds, anything else must be a Go
 /// duration (a sequence of decimal numbers with units ns, us, µs, ms, s, m, h, such as "1m30s" or "1.5s").
 /// </summary>
-public static class WatchdogDuration
+internal static class WatchdogDuration
 {
     public static bool TryParse(string? value, out TimeSpan duration)
     {

@@ -7,7 +7,7 @@ namespace FunctionHost.Lifecycle;
 /// failing functions and oversize requests (<see cref="RequestGuard"/>, Kestrel limits), and a periodic summary
 /// of dropped spans (<see cref="DroppedSpanReporter"/>). Settings: <see cref="LifecycleVariables"/>.
 /// </summary>
-public static class WatchdogLifecycle
+internal static class WatchdogLifecycle
 {
     /// <summary>Slack for the host's own stop deadline beyond the drain limit, so the drain timer acts first.</summary>
     private static readonly TimeSpan ShutdownSlack = TimeSpan.FromSeconds(2);

@@ -15,7 +15,7 @@ namespace FunctionHost.Lifecycle;
 /// the rest of the grace period is skipped and in-flight requests are aborted. SIGINT and SIGQUIT skip the grace
 /// period: they come from a terminal, not from the watchdog.
 /// </summary>
-public sealed class WatchdogLifetime(
+internal sealed class WatchdogLifetime(
     IHostApplicationLifetime applicationLifetime,
     LifecycleOptions options,
     InflightRequests inflight,

@@ -1,7 +1,7 @@
 namespace FunctionHost.OpenFaaS;
 
 /// <summary>The attributes the host puts on the server span of an invocation.</summary>
-public static class InvocationAttributes
+internal static class InvocationAttributes
 {
     /// <summary>FaaS semantic conventions: always <c>http</c> behind the watchdog.</summary>
     public const string Trigger = "faas.trigger";

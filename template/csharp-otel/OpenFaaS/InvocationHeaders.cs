@@ -1,7 +1,7 @@
 namespace FunctionHost.OpenFaaS;
 
 /// <summary>Request headers the OpenFaaS gateway and queue-worker set (gateway and queue-worker sources).</summary>
-public static class InvocationHeaders
+internal static class InvocationHeaders
 {
     /// <summary>A UUID per invocation, added by the gateway when absent and echoed on the response.</summary>
     public const string CallId = "X-Call-Id";

@@ -11,7 +11,7 @@ namespace FunctionHost.OpenFaaS;
 /// It runs on every request, so it allocates nothing on the common path: constant keys, pre-boxed booleans,
 /// header values used as they arrive.
 /// </summary>
-public sealed class InvocationTelemetry(RequestDelegate next, bool writeResponseTraceparent)
+internal sealed class InvocationTelemetry(RequestDelegate next, bool writeResponseTraceparent)
 {
     /// <summary>Queue delays longer than this are taken for a bad clock or a bad header, not a real wait.</summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(1);

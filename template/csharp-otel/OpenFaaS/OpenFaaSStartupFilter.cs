@@ -7,7 +7,7 @@ namespace FunctionHost.OpenFaaS;
 /// the handler's Configure hook adds, without a line in Program.cs. Plain delegates: no reflection-based
 /// UseMiddleware, so nothing here troubles the trimmer.
 /// </summary>
-public sealed class OpenFaaSStartupFilter(IHostApplicationLifetime lifetime, TelemetrySettings settings) : IStartupFilter
+internal sealed class OpenFaaSStartupFilter(IHostApplicationLifetime lifetime, TelemetrySettings settings) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
         => app =>

@@ -6,7 +6,7 @@ namespace FunctionHost.OpenFaaS;
 /// and it forwards readiness here: 503 until the host has fully started, 200 while it serves, 503 again once it
 /// is stopping. <c>/_/health</c> is 200 whenever the process answers at all.
 /// </summary>
-public sealed class Probes(RequestDelegate next, IHostApplicationLifetime lifetime)
+internal sealed class Probes(RequestDelegate next, IHostApplicationLifetime lifetime)
 {
     public const string HealthPath = "/_/health";
     public const string ReadyPath = "/_/ready";

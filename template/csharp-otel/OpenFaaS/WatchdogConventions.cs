@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace FunctionHost.OpenFaaS;
 
 /// <summary>What of-watchdog in HTTP mode expects of the process it runs.</summary>
-public static class WatchdogConventions
+internal static class WatchdogConventions
 {
     /// <summary>
     /// Where the host listens unless <c>ASPNETCORE_URLS</c> (or <c>--urls</c>) says otherwise: loopback, because

@@ -18,7 +18,7 @@ namespace FunctionHost.Propagation;
 /// instrumentation is absent, so the bridge injects the configured formats itself: a function that records
 /// nothing still passes the trace it is part of on to the services it calls.
 /// </remarks>
-public sealed class ActivityPropagatorBridge : DistributedContextPropagator
+internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
 {
     private readonly TextMapPropagator _propagator;
     private readonly IReadOnlyCollection<string> _fields;

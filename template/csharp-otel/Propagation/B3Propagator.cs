@@ -16,7 +16,7 @@ namespace FunctionHost.Propagation;
 /// deferring gives with the default sampler (parentbased_always_on). <c>b3: 0</c> without ids carries no
 /// context, so the request starts a new trace decided by the local sampler.
 /// </remarks>
-public sealed class B3Propagator : TextMapPropagator
+internal sealed class B3Propagator : TextMapPropagator
 {
     public const string SingleHeader = "b3";
     public const string TraceIdHeader = "x-b3-traceid";

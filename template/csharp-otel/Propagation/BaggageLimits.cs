@@ -6,7 +6,7 @@ namespace FunctionHost.Propagation;
 /// implementations (OpenTelemetry JS: 180 members, 4096 bytes per member, 8192 bytes in all), so what one side
 /// sends the other keeps.
 /// </summary>
-public static class BaggageLimits
+internal static class BaggageLimits
 {
     public const int MaxMembers = 180;
     public const int MaxMemberBytes = 4096;

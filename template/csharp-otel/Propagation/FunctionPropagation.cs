@@ -12,7 +12,7 @@ namespace FunctionHost.Propagation;
 /// propagator (ASP.NET Core instrumentation extracts with it, HttpClient instrumentation injects with it, handler
 /// code can use it for other transports) and .NET's own W3C propagation is replaced so nothing else goes out.
 /// </summary>
-public static class FunctionPropagation
+internal static class FunctionPropagation
 {
     /// <summary>
     /// Reads OTEL_PROPAGATORS and installs the propagator now, before the handler's Initialize hook can create

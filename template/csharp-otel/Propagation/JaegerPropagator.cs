@@ -13,7 +13,7 @@ namespace FunctionHost.Propagation;
 /// sampled), and <c>uberctx-*</c> baggage is read and written. Unlike the JavaScript reference, malformed flags
 /// reject the header instead of meaning "sampled".
 /// </remarks>
-public sealed class JaegerPropagator : TextMapPropagator
+internal sealed class JaegerPropagator : TextMapPropagator
 {
     public const string TraceHeader = "uber-trace-id";
     public const string BaggagePrefix = "uberctx-";

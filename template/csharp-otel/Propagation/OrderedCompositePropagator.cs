@@ -18,7 +18,7 @@ namespace FunctionHost.Propagation;
 /// <para>Injection: every propagator injects, so each downstream service finds the format it reads. A propagator
 /// that throws is skipped: propagation must never fail a request.</para>
 /// </remarks>
-public sealed class OrderedCompositePropagator : TextMapPropagator
+internal sealed class OrderedCompositePropagator : TextMapPropagator
 {
     private readonly TextMapPropagator[] _propagators;
     private readonly HashSet<string> _fields;

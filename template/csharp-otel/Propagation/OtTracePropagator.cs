@@ -13,7 +13,7 @@ namespace FunctionHost.Propagation;
 /// "when truncating, the least significant bits MUST be retained"), and baggage is only read next to a valid
 /// trace context.
 /// </remarks>
-public sealed class OtTracePropagator : TextMapPropagator
+internal sealed class OtTracePropagator : TextMapPropagator
 {
     public const string TraceIdHeader = "ot-tracer-traceid";
     public const string SpanIdHeader = "ot-tracer-spanid";

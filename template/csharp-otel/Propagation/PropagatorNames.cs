@@ -1,7 +1,7 @@
 namespace FunctionHost.Propagation;
 
 /// <summary>The values <c>OTEL_PROPAGATORS</c> accepts, as the OpenTelemetry specification names them.</summary>
-public static class PropagatorNames
+internal static class PropagatorNames
 {
     public const string TraceContext = "tracecontext";
     public const string Baggage = "baggage";

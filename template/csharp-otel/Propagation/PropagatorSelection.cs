@@ -4,7 +4,7 @@ namespace FunctionHost.Propagation;
 /// The parsed value of <c>OTEL_PROPAGATORS</c>: which propagators run, in which order, and which names were not
 /// understood. Parsing never throws: a bad value warns and falls back (the host's policy for OTEL_* variables).
 /// </summary>
-public sealed class PropagatorSelection
+internal sealed class PropagatorSelection
 {
     private PropagatorSelection(IReadOnlyList<string> names, IReadOnlyList<string> unknown)
     {

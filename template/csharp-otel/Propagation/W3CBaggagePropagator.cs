@@ -10,7 +10,7 @@ namespace FunctionHost.Propagation;
 /// OpenTelemetry SDKs; this one percent-encodes like the JavaScript reference (encodeURIComponent).
 /// Member properties (";prop") are dropped: .NET's <see cref="Baggage"/> has nowhere to keep them.
 /// </summary>
-public sealed class W3CBaggagePropagator : TextMapPropagator
+internal sealed class W3CBaggagePropagator : TextMapPropagator
 {
     public const string HeaderName = "baggage";
 

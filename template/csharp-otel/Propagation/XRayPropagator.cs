@@ -12,7 +12,7 @@ namespace FunctionHost.Propagation;
 /// "not decided yet", which defers to the local sampler and, as for B3, is handed on as sampled.
 /// Other fields (Self, Lineage, custom keys) are ignored on extraction and not sent.
 /// </remarks>
-public sealed class XRayPropagator : TextMapPropagator
+internal sealed class XRayPropagator : TextMapPropagator
 {
     public const string HeaderName = "x-amzn-trace-id";
 

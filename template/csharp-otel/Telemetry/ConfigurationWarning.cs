@@ -1,4 +1,4 @@
 namespace FunctionHost.Telemetry;
 
 /// <summary>One invalid setting: which variable, the value it had, and what the host does instead.</summary>
-public readonly record struct ConfigurationWarning(string Variable, string Value, string Fallback);
+internal readonly record struct ConfigurationWarning(string Variable, string Value, string Fallback);

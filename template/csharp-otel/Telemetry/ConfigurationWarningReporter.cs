@@ -1,7 +1,7 @@
 namespace FunctionHost.Telemetry;
 
 /// <summary>Logs every <see cref="ConfigurationWarning"/> exactly once, when the host starts.</summary>
-public sealed class ConfigurationWarningReporter(ConfigurationWarnings warnings, ILogger<ConfigurationWarningReporter> logger)
+internal sealed class ConfigurationWarningReporter(ConfigurationWarnings warnings, ILogger<ConfigurationWarningReporter> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)

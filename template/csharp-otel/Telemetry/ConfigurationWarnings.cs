@@ -5,7 +5,7 @@ namespace FunctionHost.Telemetry;
 /// they are collected here and logged once, at start-up, by <see cref="ConfigurationWarningReporter"/>; tests
 /// read them from the service provider. A bad value never stops the function from starting.
 /// </summary>
-public sealed class ConfigurationWarnings
+internal sealed class ConfigurationWarnings
 {
     private readonly List<ConfigurationWarning> _warnings = [];
 

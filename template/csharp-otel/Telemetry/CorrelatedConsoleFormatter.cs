@@ -16,7 +16,7 @@ namespace FunctionHost.Telemetry;
 /// it to the trace. The ids come from <see cref="Activity.Current"/>; the call id from the server span's
 /// faas.invocation_id, which <see cref="InvocationTelemetry"/> sets.
 /// </summary>
-public sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleFormatter(FormatterName)
+internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "csharp-otel";
 

@@ -9,7 +9,7 @@ namespace FunctionHost.Telemetry;
 /// absent leaves its attribute out. An attribute the user set in OTEL_RESOURCE_ATTRIBUTES is left alone, because
 /// detectors added here would otherwise override it.
 /// </summary>
-public sealed class FunctionResourceDetector(IConfiguration configuration) : IResourceDetector
+internal sealed class FunctionResourceDetector(IConfiguration configuration) : IResourceDetector
 {
     /// <summary>cgroup v1 reports "no limit" as a huge page-aligned number rather than "max".</summary>
     private const long UnlimitedV1Threshold = long.MaxValue / 2;

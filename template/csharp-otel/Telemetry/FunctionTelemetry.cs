@@ -9,7 +9,7 @@ using OpenTelemetry.Trace;
 namespace FunctionHost.Telemetry;
 
 /// <summary>Wires OpenTelemetry from the standard OTEL_* environment variables and <see cref="TelemetryDefaults"/>.</summary>
-public static class FunctionTelemetry
+internal static class FunctionTelemetry
 {
     public static WebApplicationBuilder AddFunctionTelemetry(this WebApplicationBuilder builder)
     {

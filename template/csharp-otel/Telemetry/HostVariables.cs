@@ -4,7 +4,7 @@ namespace FunctionHost.Telemetry;
 /// Environment variables that belong to this template (prefix CSHARP_OTEL_) or to the platform it runs on,
 /// rather than to the OpenTelemetry specification. docs/configuration.md lists them all.
 /// </summary>
-public static class HostVariables
+internal static class HostVariables
 {
     /// <summary><c>json</c> (default), <c>logfmt</c> or <c>simple</c>: the format of log lines on stdout.</summary>
     public const string LogFormat = "CSHARP_OTEL_LOG_FORMAT";

@@ -9,7 +9,7 @@ namespace FunctionHost.Telemetry;
 /// Adds the invocation's faas.invocation_id (the gateway's X-Call-Id) to each OTLP log record written during that
 /// invocation, as the stdout lines carry call_id. Registered ahead of the exporters, only when logs are exported.
 /// </summary>
-public sealed class InvocationLogProcessor : BaseProcessor<LogRecord>
+internal sealed class InvocationLogProcessor : BaseProcessor<LogRecord>
 {
     public override void OnEnd(LogRecord data)
     {

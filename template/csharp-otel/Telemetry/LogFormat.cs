@@ -1,7 +1,7 @@
 namespace FunctionHost.Telemetry;
 
 /// <summary>How log lines are written to stdout (CSHARP_OTEL_LOG_FORMAT).</summary>
-public enum LogFormat
+internal enum LogFormat
 {
     /// <summary>One JSON object per line with trace_id, span_id and call_id: Loki's json parser, Elastic, etc.</summary>
     Json,

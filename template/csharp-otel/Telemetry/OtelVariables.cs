@@ -4,7 +4,7 @@ namespace FunctionHost.Telemetry;
 /// The names of the OpenTelemetry environment variables the host itself reads or checks, as the specification
 /// spells them (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
 /// </summary>
-public static class OtelVariables
+internal static class OtelVariables
 {
     public const string ServiceName = "OTEL_SERVICE_NAME";
     public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";

@@ -5,7 +5,7 @@ namespace FunctionHost.Telemetry;
 /// (https://opentelemetry.io/docs/specs/otel/protocol/exporter/#specifying-headers-via-environment-variables).
 /// The SDK throws on a malformed list when it builds the exporter, so the host cleans lists first.
 /// </summary>
-public static class OtlpHeaders
+internal static class OtlpHeaders
 {
     /// <summary>
     /// False when some pairs are malformed (no '=' or an empty key): <paramref name="clean"/> then holds the

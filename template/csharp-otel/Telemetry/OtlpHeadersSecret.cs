@@ -13,7 +13,7 @@ namespace FunctionHost.Telemetry;
 /// malformed, one warning says so and the exporter runs without those headers: the collector will then reject
 /// the data, which is visible, but the function itself keeps serving.
 /// </remarks>
-public static class OtlpHeadersSecret
+internal static class OtlpHeadersSecret
 {
     public static void Apply(IConfiguration configuration, ConfigurationWarnings warnings)
     {

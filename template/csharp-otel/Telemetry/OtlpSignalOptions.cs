@@ -10,7 +10,7 @@ namespace FunctionHost.Telemetry;
 /// and lays the per-signal ones over them here, with the specification's precedence (per-signal wins, and a
 /// per-signal endpoint is used as given, without a /v1/... path appended).
 /// </summary>
-public static class OtlpSignalOptions
+internal static class OtlpSignalOptions
 {
     public const string Traces = "TRACES_";
     public const string Metrics = "METRICS_";

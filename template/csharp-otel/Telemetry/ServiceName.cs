@@ -1,7 +1,7 @@
 namespace FunctionHost.Telemetry;
 
 /// <summary>Decides the service name when the OpenTelemetry variables do not.</summary>
-public static class ServiceName
+internal static class ServiceName
 {
     /// <summary>
     /// Null when OTEL_SERVICE_NAME or a service.name entry in OTEL_RESOURCE_ATTRIBUTES names the service (the SDK

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace FunctionHost.Telemetry;
 
 /// <summary>Chooses how ILogger lines are written to stdout, which OpenFaaS collects as the function's logs.</summary>
-public static class StdoutLogging
+internal static class StdoutLogging
 {
     public static ILoggingBuilder UseLogFormat(this ILoggingBuilder logging, LogFormat format)
     {

@@ -8,7 +8,7 @@ namespace FunctionHost.Telemetry;
 /// The telemetry defaults of this template, in one place. A team that forks the template changes them here;
 /// every value can still be overridden per function by the standard OTEL_* environment variables.
 /// </summary>
-public static class TelemetryDefaults
+internal static class TelemetryDefaults
 {
     /// <summary>
     /// The <see cref="System.Diagnostics.ActivitySource"/> name the host listens to. A handler creates child spans

@@ -2,7 +2,7 @@ namespace FunctionHost.Telemetry;
 
 /// <summary>The exporters a signal can have (OTEL_*_EXPORTER accepts a comma-separated list of them).</summary>
 [Flags]
-public enum TelemetryExporters
+internal enum TelemetryExporters
 {
     /// <summary><c>none</c>: the signal is not collected at all.</summary>
     None = 0,

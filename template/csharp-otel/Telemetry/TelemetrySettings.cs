@@ -1,7 +1,7 @@
 namespace FunctionHost.Telemetry;
 
 /// <summary>The host's telemetry choices after every variable was read and checked.</summary>
-public sealed record TelemetrySettings(
+internal sealed record TelemetrySettings(
     bool SdkDisabled,
     TelemetryExporters Traces,
     TelemetryExporters Metrics,

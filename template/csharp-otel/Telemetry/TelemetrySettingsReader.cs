@@ -7,7 +7,7 @@ namespace FunctionHost.Telemetry;
 /// <see cref="ConfigurationWarning"/> and replaced by its fallback; where the SDK reads the variable itself, the bad
 /// value is removed from configuration so the SDK never sees it (it would ignore it silently, or throw).
 /// </summary>
-public static class TelemetrySettingsReader
+internal static class TelemetrySettingsReader
 {
     private static readonly string[] Signals = ["", "TRACES_", "METRICS_", "LOGS_"];
 
