@@ -4,14 +4,16 @@ using Function;
 using FunctionHost.Hosting;
 using FunctionHost.Lifecycle;
 using FunctionHost.OpenFaaS;
+using FunctionHost.Propagation;
 using FunctionHost.Telemetry;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.UseWatchdogConventions();   // OpenFaaS/WatchdogConventions.cs: loopback port behind the watchdog
-builder.AddFunctionTelemetry();     // Telemetry/FunctionTelemetry.cs: OTEL_* variables; defaults in TelemetryDefaults.cs
+builder.AddFunctionTelemetry();     // Telemetry/FunctionTelemetry.cs: every variable in Configuration/Variables.cs; defaults in TelemetryDefaults.cs
+builder.AddFunctionPropagation();   // Propagation/FunctionPropagation.cs: OTEL_PROPAGATORS, before Initialize builds HttpClients
 builder.AddWatchdogLifecycle();     // Lifecycle/WatchdogLifecycle.cs: SIGTERM grace + drain, failures, limits, dropped spans
-builder.AddFunction<Handler>();     // Hosting/FunctionRegistration.cs: Handler built by DI, then Handler.Initialize(builder)
+builder.AddFunction<Handler>();     // Hosting/FunctionRegistration.cs: middleware (RequestPipeline.cs), Handler.Initialize(builder)
 
 var app = builder.Build();
 

@@ -10,7 +10,8 @@ internal static class FunctionRegistration
     public const string CatchAllRoute = "/{**path}";
 
     /// <summary>
-    /// Runs the handler's optional <c>Initialize(WebApplicationBuilder)</c> hook, then registers the handler
+    /// Puts the host's middleware in place (<see cref="RequestPipeline"/>), runs the handler's optional
+    /// <c>Initialize(WebApplicationBuilder)</c> hook, then registers the handler
     /// as a scoped service (unless the hook registered it already), so each invocation gets an instance
     /// built by dependency injection.
     /// </summary>
@@ -18,6 +19,7 @@ internal static class FunctionRegistration
         this WebApplicationBuilder builder)
         where THandler : class
     {
+        RequestPipeline.Add(builder);
         FunctionHooks.Initialize<THandler>(builder);
         builder.Services.TryAddScoped<THandler>();
         return builder;

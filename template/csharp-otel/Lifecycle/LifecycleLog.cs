@@ -6,9 +6,6 @@ namespace FunctionHost.Lifecycle;
 /// </summary>
 internal static partial class LifecycleLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "lifecycle: {Warning}")]
-    public static partial void InvalidSetting(ILogger logger, string warning);
-
     [LoggerMessage(2, LogLevel.Information,
         "lifecycle: SIGTERM received; serving for {GracePeriod} (healthcheck_interval), then draining in-flight requests for up to {DrainLimit} (write_timeout)")]
     public static partial void GraceStarted(ILogger logger, TimeSpan gracePeriod, TimeSpan drainLimit);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace FunctionHost.Lifecycle;
 
 /// <summary>
-/// The outermost middleware: it tracks in-flight requests for the drain, turns a failing function into a plain
+/// Middleware just outside the function (Hosting/RequestPipeline.cs): it tracks in-flight requests for the drain, turns a failing function into a plain
 /// 500 (exception details only in the Development environment), marks the span as failed and logs the failure
 /// with its trace id, and answers oversize bodies with Kestrel's 413 instead of a 500.
 /// </summary>

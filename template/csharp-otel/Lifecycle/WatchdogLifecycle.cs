@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace FunctionHost.Lifecycle;
@@ -5,7 +6,7 @@ namespace FunctionHost.Lifecycle;
 /// <summary>
 /// How the host lives and dies behind of-watchdog: SIGTERM grace and drain (<see cref="WatchdogLifetime"/>),
 /// failing functions and oversize requests (<see cref="RequestGuard"/>, Kestrel limits), and a periodic summary
-/// of dropped spans (<see cref="DroppedSpanReporter"/>). Settings: <see cref="LifecycleVariables"/>.
+/// of dropped spans (<see cref="DroppedSpanReporter"/>). Settings: <see cref="LifecycleOptions"/>. RequestGuard's place in the pipeline: Hosting/RequestPipeline.cs.
 /// </summary>
 internal static class WatchdogLifecycle
 {
@@ -15,12 +16,10 @@ internal static class WatchdogLifecycle
     public static WebApplicationBuilder AddWatchdogLifecycle(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = LifecycleOptions.Read(builder.Configuration);
+        var options = HostSettings.Of(builder).Lifecycle;
 
-        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<InflightRequests>();
         builder.Services.AddSingleton<IHostLifetime, WatchdogLifetime>();
-        builder.Services.AddSingleton<IStartupFilter, RequestGuardStartupFilter>();
         builder.Services.AddHostedService<DroppedSpanReporter>();
 
         // The host's stop deadline: the drain timer aborts what is left at DrainLimit; this only backs it up.

@@ -30,11 +30,6 @@ internal sealed class WatchdogLifetime(
 
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
-        foreach (var warning in options.Warnings)
-        {
-            LifecycleLog.InvalidSetting(logger, warning);
-        }
-
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal));

@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using FunctionHost.Configuration;
 using FunctionHost.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
-using OpenTelemetry.Trace;
 
 namespace FunctionHost.Propagation;
 
@@ -15,17 +15,16 @@ namespace FunctionHost.Propagation;
 internal static class FunctionPropagation
 {
     /// <summary>
-    /// Reads OTEL_PROPAGATORS and installs the propagator now, before the handler's Initialize hook can create
-    /// HttpClients (a handler copies <see cref="DistributedContextPropagator.Current"/> when it is built).
-    /// Unknown names are logged when the tracer provider is built, so the warning reaches the host's logging.
+    /// Installs the OTEL_PROPAGATORS choice now, before the handler's Initialize hook can create HttpClients (a
+    /// handler copies <see cref="DistributedContextPropagator.Current"/> when it is built). Without a tracer
+    /// provider (OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER=none) the bridge injects itself, so context still passes on.
     /// </summary>
-    /// <param name="builder">The host being built.</param>
-    /// <param name="tracing">False when no tracer provider runs, so .NET's own HttpClient handler must inject.</param>
-    public static WebApplicationBuilder AddFunctionPropagation(this WebApplicationBuilder builder, bool tracing = true)
+    public static WebApplicationBuilder AddFunctionPropagation(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var selection = PropagatorSelection.Parse(builder.Configuration[OtelVariables.Propagators]);
-        var propagator = Create(selection.Names);
+        var settings = HostSettings.Of(builder);
+        var tracing = !settings.Telemetry.SdkDisabled && settings.Telemetry.Traces != TelemetryExporters.None;
+        var propagator = Create(settings.Propagators.Names);
         var bridge = new ActivityPropagatorBridge(propagator, injects: !tracing);
 
         Sdk.SetDefaultTextMapPropagator(propagator);
@@ -33,9 +32,6 @@ internal static class FunctionPropagation
 
         // ASP.NET Core hosting takes its propagator from DI, registered (from Current) before this runs.
         builder.Services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(bridge));
-        builder.Services.AddSingleton(selection);
-        builder.Services.ConfigureOpenTelemetryTracerProvider((services, _) =>
-            LogSelection(selection, services.GetRequiredService<ILoggerFactory>()));
         return builder;
     }
 
@@ -61,16 +57,5 @@ internal static class FunctionPropagation
         }
 
         return new OrderedCompositePropagator(propagators);
-    }
-
-    private static void LogSelection(PropagatorSelection selection, ILoggerFactory loggerFactory)
-    {
-        var logger = loggerFactory.CreateLogger(typeof(FunctionPropagation).FullName!);
-        foreach (var unknown in selection.Unknown)
-        {
-            PropagationLog.UnknownPropagator(logger, OtelVariables.Propagators, unknown, string.Join(", ", PropagatorNames.Known));
-        }
-
-        PropagationLog.Configured(logger, selection.Names.Count == 0 ? PropagatorNames.None : string.Join(",", selection.Names));
     }
 }

@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 using System.Globalization;
 using OpenTelemetry.Resources;
 
@@ -16,7 +17,7 @@ internal sealed class FunctionResourceDetector(IConfiguration configuration) : I
 
     public Resource Detect()
     {
-        var userKeys = ResourceAttributeKeys(configuration[OtelVariables.ResourceAttributes]);
+        var userKeys = ResourceAttributeKeys(configuration[Variables.ResourceAttributes]);
         var attributes = new List<KeyValuePair<string, object>>();
 
         void Add(string key, object? value)
@@ -28,11 +29,11 @@ internal sealed class FunctionResourceDetector(IConfiguration configuration) : I
         }
 
         // The function's own name when the platform says it; otherwise the service name stands in for it.
-        var openFaaSName = configuration[OtelVariables.OpenFaaSName];
+        var openFaaSName = configuration[Variables.OpenFaaSName];
         Add("faas.name", string.IsNullOrWhiteSpace(openFaaSName) ? ServiceName.Resolve(configuration) : openFaaSName.Trim());
         Add("faas.instance", HostName(configuration));
-        Add("faas.max_memory", MaxMemory(configuration[HostVariables.CgroupRoot] is { Length: > 0 } root ? root : TelemetryDefaults.CgroupRoot));
-        Add("faas.version", ResourceAttribute(configuration[OtelVariables.ResourceAttributes], "service.version"));
+        Add("faas.max_memory", MaxMemory(configuration[Variables.CgroupRoot] is { Length: > 0 } root ? root : TelemetryDefaults.CgroupRoot));
+        Add("faas.version", ResourceAttribute(configuration[Variables.ResourceAttributes], "service.version"));
 
         var (ns, fromKubernetes) = Namespace(configuration);
         Add("service.namespace", ns);
@@ -45,7 +46,7 @@ internal sealed class FunctionResourceDetector(IConfiguration configuration) : I
     public static string HostName(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var hostName = configuration[HostVariables.HostName];
+        var hostName = configuration[Variables.HostName];
         return string.IsNullOrWhiteSpace(hostName) ? Environment.MachineName : hostName.Trim();
     }
 
@@ -62,13 +63,13 @@ internal sealed class FunctionResourceDetector(IConfiguration configuration) : I
     public static (string? Namespace, bool FromKubernetes) Namespace(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var fromPlatform = configuration[HostVariables.OpenFaaSNamespace];
+        var fromPlatform = configuration[Variables.OpenFaaSNamespace];
         if (!string.IsNullOrWhiteSpace(fromPlatform))
         {
             return (fromPlatform.Trim(), false);
         }
 
-        var file = configuration[HostVariables.NamespaceFile] is { Length: > 0 } f ? f : TelemetryDefaults.NamespaceFile;
+        var file = configuration[Variables.NamespaceFile] is { Length: > 0 } f ? f : TelemetryDefaults.NamespaceFile;
         var fromFile = ReadText(file);
         return string.IsNullOrEmpty(fromFile) ? (null, false) : (fromFile, true);
     }

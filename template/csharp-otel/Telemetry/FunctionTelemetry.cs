@@ -1,5 +1,4 @@
-using FunctionHost.OpenFaaS;
-using FunctionHost.Propagation;
+using FunctionHost.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -16,16 +15,14 @@ internal static class FunctionTelemetry
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
 
-        // Checked first, so that invalid values never reach the SDK; warnings are logged once the host starts.
-        var warnings = new ConfigurationWarnings();
-        var settings = TelemetrySettingsReader.Read(configuration, warnings);
-        OtlpHeadersSecret.Apply(configuration, warnings);
+        // Read and checked first (Configuration/HostSettings.cs), so that invalid values never reach the SDK.
+        var settings = HostSettings.Of(builder).Telemetry;
 
         // The SDK reads OTEL_EXPORTER_OTLP_* from configuration (environment variables included); giving our
         // default the lowest precedence keeps every variable, generic or per-signal, in charge.
-        if (string.IsNullOrWhiteSpace(configuration[OtelVariables.ExporterOtlpProtocol]))
+        if (string.IsNullOrWhiteSpace(configuration[Variables.ExporterOtlpProtocol]))
         {
-            configuration[OtelVariables.ExporterOtlpProtocol] = TelemetryDefaults.OtlpProtocol;
+            configuration[Variables.ExporterOtlpProtocol] = TelemetryDefaults.OtlpProtocol;
         }
 
         foreach (var (key, value) in TelemetryDefaults.BatchSpanProcessor)
@@ -36,13 +33,7 @@ internal static class FunctionTelemetry
             }
         }
 
-        builder.Services.AddSingleton(warnings);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddHostedService<ConfigurationWarningReporter>();
-        builder.Services.AddSingleton<IStartupFilter, OpenFaaSStartupFilter>();
         builder.Logging.UseLogFormat(settings.LogFormat);
-        // Propagation/FunctionPropagation.cs: OTEL_PROPAGATORS. Without a tracer provider the context still passes on.
-        builder.AddFunctionPropagation(tracing: !settings.SdkDisabled && settings.Traces != TelemetryExporters.None);
 
         var fallbackServiceName = ServiceName.Fallback(configuration);
         var telemetry = builder.Services.AddOpenTelemetry()

@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 namespace FunctionHost.Telemetry;
 
 /// <summary>
@@ -20,16 +21,16 @@ internal static class OtlpHeadersSecret
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(warnings);
 
-        var named = configuration[HostVariables.OtlpHeadersSecret];
+        var named = configuration[Variables.OtlpHeadersSecret];
         var explicitlyNamed = !string.IsNullOrWhiteSpace(named);
         var name = explicitlyNamed ? named!.Trim() : TelemetryDefaults.OtlpHeadersSecret;
         if (name.Contains('/', StringComparison.Ordinal) || name.Contains("..", StringComparison.Ordinal))
         {
-            warnings.Add(HostVariables.OtlpHeadersSecret, name, "a secret name cannot contain '/' or '..'; no headers read from a secret");
+            warnings.Add(Variables.OtlpHeadersSecret, name, "a secret name cannot contain '/' or '..'; no headers read from a secret");
             return;
         }
 
-        var directory = configuration[HostVariables.SecretsDirectory];
+        var directory = configuration[Variables.SecretsDirectory];
         var path = Path.Combine(string.IsNullOrWhiteSpace(directory) ? TelemetryDefaults.SecretsDirectory : directory.Trim(), name);
 
         string content;
@@ -39,7 +40,7 @@ internal static class OtlpHeadersSecret
             {
                 if (explicitlyNamed)
                 {
-                    warnings.Add(HostVariables.OtlpHeadersSecret, name, $"{path} does not exist; no headers read from a secret");
+                    warnings.Add(Variables.OtlpHeadersSecret, name, $"{path} does not exist; no headers read from a secret");
                 }
 
                 return;
@@ -49,7 +50,7 @@ internal static class OtlpHeadersSecret
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            warnings.Add(HostVariables.OtlpHeadersSecret, name, $"{path} cannot be read ({e.GetType().Name}); no headers read from a secret");
+            warnings.Add(Variables.OtlpHeadersSecret, name, $"{path} cannot be read ({e.GetType().Name}); no headers read from a secret");
             return;
         }
 
@@ -63,12 +64,12 @@ internal static class OtlpHeadersSecret
         if (!OtlpHeaders.TryClean(content, out var clean, out _))
         {
             // The content is a credential: the warning names the secret, never its content.
-            warnings.Add(HostVariables.OtlpHeadersSecret, name, "its content is not key=value pairs separated by commas; sending only the well-formed pairs");
+            warnings.Add(Variables.OtlpHeadersSecret, name, "its content is not key=value pairs separated by commas; sending only the well-formed pairs");
         }
 
         if (clean is not null)
         {
-            configuration[OtelVariables.ExporterOtlpHeaders] = OtlpHeaders.Merge(configuration[OtelVariables.ExporterOtlpHeaders], clean);
+            configuration[Variables.ExporterOtlpHeaders] = OtlpHeaders.Merge(configuration[Variables.ExporterOtlpHeaders], clean);
         }
     }
 }

@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 using System.Globalization;
 using OpenTelemetry.Exporter;
 
@@ -20,7 +21,7 @@ internal static class OtlpSignalOptions
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
-        var prefix = OtelVariables.ExporterOtlpPrefix + signal;
+        var prefix = Variables.ExporterOtlpPrefix + signal;
 
         // Values were checked by TelemetrySettingsReader; invalid ones are gone from configuration.
         if (configuration[prefix + "PROTOCOL"] is { Length: > 0 } protocol)

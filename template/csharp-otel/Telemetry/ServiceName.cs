@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 namespace FunctionHost.Telemetry;
 
 /// <summary>Decides the service name when the OpenTelemetry variables do not.</summary>
@@ -10,13 +11,13 @@ internal static class ServiceName
     public static string? Fallback(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (!string.IsNullOrWhiteSpace(configuration[OtelVariables.ServiceName]) ||
-            FunctionResourceDetector.ResourceAttribute(configuration[OtelVariables.ResourceAttributes], "service.name") is not null)
+        if (!string.IsNullOrWhiteSpace(configuration[Variables.ServiceName]) ||
+            FunctionResourceDetector.ResourceAttribute(configuration[Variables.ResourceAttributes], "service.name") is not null)
         {
             return null;
         }
 
-        var openFaaSName = configuration[OtelVariables.OpenFaaSName];
+        var openFaaSName = configuration[Variables.OpenFaaSName];
         return string.IsNullOrWhiteSpace(openFaaSName) ? TelemetryDefaults.FallbackServiceName : openFaaSName.Trim();
     }
 
@@ -27,13 +28,13 @@ internal static class ServiceName
     public static string Resolve(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var serviceName = configuration[OtelVariables.ServiceName];
+        var serviceName = configuration[Variables.ServiceName];
         if (!string.IsNullOrWhiteSpace(serviceName))
         {
             return serviceName.Trim();
         }
 
-        return FunctionResourceDetector.ResourceAttribute(configuration[OtelVariables.ResourceAttributes], "service.name")
+        return FunctionResourceDetector.ResourceAttribute(configuration[Variables.ResourceAttributes], "service.name")
                ?? Fallback(configuration)
                ?? TelemetryDefaults.FallbackServiceName;
     }

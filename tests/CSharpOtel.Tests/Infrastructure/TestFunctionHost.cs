@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using FunctionHost.Hosting;
 using FunctionHost.OpenFaaS;
+using FunctionHost.Propagation;
 using FunctionHost.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -58,6 +59,7 @@ public sealed class TestFunctionHost : IAsyncDisposable
         var spans = new List<Activity>();
         builder.UseWatchdogConventions();
         builder.AddFunctionTelemetry();
+        builder.AddFunctionPropagation();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
         beforeFunction?.Invoke(builder);
         builder.AddFunction<THandler>();

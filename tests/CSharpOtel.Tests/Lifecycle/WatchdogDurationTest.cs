@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 using FunctionHost.Lifecycle;
 using Microsoft.Extensions.Configuration;
 
@@ -31,16 +32,17 @@ public sealed class WatchdogDurationTest
     [Fact]
     public void Read_HealthcheckIntervalDefaultsToWriteTimeout_AsTheWatchdog()
     {
-        var options = LifecycleOptions.Read(Configuration(("write_timeout", "7s")));
+        var warnings = new ConfigurationWarnings();
+        var options = LifecycleOptions.Read(Configuration(("write_timeout", "7s")), warnings);
         Assert.Equal(TimeSpan.FromSeconds(7), options.GracePeriod);
         Assert.Equal(TimeSpan.FromSeconds(7), options.DrainLimit);
-        Assert.Empty(options.Warnings);
+        Assert.Empty(warnings.All);
     }
 
     [Fact]
     public void Read_Defaults()
     {
-        var options = LifecycleOptions.Read(Configuration());
+        var options = LifecycleOptions.Read(Configuration(), new ConfigurationWarnings());
         Assert.Equal(TimeSpan.FromSeconds(10), options.GracePeriod);
         Assert.Equal(TimeSpan.FromSeconds(10), options.DrainLimit);
         Assert.Equal(TimeSpan.FromSeconds(5), options.TelemetryFlushTimeout);
@@ -52,26 +54,28 @@ public sealed class WatchdogDurationTest
     [Fact]
     public void Read_BadValues_WarnOnceEachAndFallBack()
     {
+        var warnings = new ConfigurationWarnings();
         var options = LifecycleOptions.Read(Configuration(
-            ("write_timeout", "soon"), ("healthcheck_interval", "3s"), ("max_request_body_size", "-1"), ("max_request_body_size_x", "1")));
+            ("write_timeout", "soon"), ("healthcheck_interval", "3s"), ("max_request_body_size", "-1"), ("max_request_body_size_x", "1")), warnings);
         Assert.Equal(TimeSpan.FromSeconds(10), options.DrainLimit);
         Assert.Equal(TimeSpan.FromSeconds(3), options.GracePeriod);
         Assert.Equal(30_000_000, options.MaxRequestBodySize);
-        Assert.Equal(2, options.Warnings.Count);
-        Assert.Contains(options.Warnings, w => w.StartsWith("write_timeout has an invalid value \"soon\"", StringComparison.Ordinal));
+        Assert.Equal(2, warnings.All.Count);
+        Assert.Contains(warnings.All, w => w is { Variable: "write_timeout", Value: "soon" } && w.Fallback.EndsWith("using 10s", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Read_DurationBeyondTimers_WarnsAndFallsBack()
     {
-        var options = LifecycleOptions.Read(Configuration(("healthcheck_interval", "1000h")));
+        var warnings = new ConfigurationWarnings();
+        var options = LifecycleOptions.Read(Configuration(("healthcheck_interval", "1000h")), warnings);
         Assert.Equal(TimeSpan.FromSeconds(10), options.GracePeriod);
-        Assert.Single(options.Warnings);
+        Assert.Single(warnings.All);
     }
 
     [Fact]
     public void Read_ZeroBodySize_MeansNoLimit()
-        => Assert.Null(LifecycleOptions.Read(Configuration(("max_request_body_size", "0"))).MaxRequestBodySize);
+        => Assert.Null(LifecycleOptions.Read(Configuration(("max_request_body_size", "0")), new ConfigurationWarnings()).MaxRequestBodySize);
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values)
         => new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();

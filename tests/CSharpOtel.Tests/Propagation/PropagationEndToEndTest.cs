@@ -244,7 +244,7 @@ public sealed class PropagationEndToEndTest
 
         var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("propagator", StringComparison.Ordinal));
         Assert.Equal(
-            "OTEL_PROPAGATORS has an unknown propagator \"zipkin\"; it is ignored. Known values: tracecontext, baggage, b3, b3multi, jaeger, ottrace, xray, none.",
+            "OTEL_PROPAGATORS has an invalid value 'zipkin'; known propagators are tracecontext, baggage, b3, b3multi, jaeger, ottrace, xray and none; using jaeger.",
             warning.Message);
         var span = await SendAsync(host, ("uber-trace-id", $"{TraceId}:{SpanId}:0:1"));
         Assert.Equal(TraceId, span.TraceId.ToHexString());

@@ -1,3 +1,5 @@
+using CSharpOtel.Tests.Infrastructure;
+using FunctionHost.Configuration;
 using FunctionHost.Propagation;
 
 namespace CSharpOtel.Tests.Propagation;
@@ -10,7 +12,7 @@ public sealed class PropagatorSelectionTest
     [InlineData("   ")]
     public void Parse_UnsetOrEmpty_IsTraceContextAndBaggage(string? value)
     {
-        var selection = PropagatorSelection.Parse(value);
+        var selection = Parse(value);
         Assert.Equal(["tracecontext", "baggage"], selection.Names);
         Assert.Empty(selection.Unknown);
     }
@@ -21,7 +23,7 @@ public sealed class PropagatorSelectionTest
     [InlineData("jaeger,none")] // none anywhere turns propagation off
     public void Parse_None_SelectsNothing(string value)
     {
-        var selection = PropagatorSelection.Parse(value);
+        var selection = Parse(value);
         Assert.Empty(selection.Names);
         Assert.Empty(selection.Unknown);
     }
@@ -29,7 +31,7 @@ public sealed class PropagatorSelectionTest
     [Fact]
     public void Parse_KeepsOrder_TrimsAndIgnoresCase()
     {
-        var selection = PropagatorSelection.Parse(" Jaeger ,B3MULTI,\ttracecontext , xray,ottrace,b3,Baggage ");
+        var selection = Parse(" Jaeger ,B3MULTI,\ttracecontext , xray,ottrace,b3,Baggage ");
         Assert.Equal(["jaeger", "b3multi", "tracecontext", "xray", "ottrace", "b3", "baggage"], selection.Names);
         Assert.Empty(selection.Unknown);
     }
@@ -37,31 +39,64 @@ public sealed class PropagatorSelectionTest
     [Fact]
     public void Parse_Duplicates_KeepFirstPosition()
     {
-        var selection = PropagatorSelection.Parse("b3,jaeger,B3, b3 ,jaeger");
+        var selection = Parse("b3,jaeger,B3, b3 ,jaeger");
         Assert.Equal(["b3", "jaeger"], selection.Names);
     }
 
     [Fact]
     public void Parse_EmptyEntries_AreSkipped()
     {
-        Assert.Equal(["b3"], PropagatorSelection.Parse(",,b3,,").Names);
+        Assert.Equal(["b3"], Parse(",,b3,,").Names);
     }
 
     [Fact]
     public void Parse_Unknown_IsReportedOnceAndIgnored()
     {
-        var selection = PropagatorSelection.Parse("tracecontext,zipkin, Zipkin ,jaeger");
+        var selection = Parse("tracecontext,zipkin, Zipkin ,jaeger");
         Assert.Equal(["tracecontext", "jaeger"], selection.Names);
         Assert.Equal(["zipkin"], selection.Unknown);
     }
 
-    [Fact]
-    public void Parse_OnlyUnknown_SelectsNothingRatherThanTheDefaults()
+    [Theory]
+    [InlineData("w3c", "w3c")]
+    [InlineData("jeager", "jeager")] // the typo of issue 12: it must not cut every trace the function is part of
+    [InlineData(" Jeager , zipkin,JEAGER", "Jeager,zipkin")]
+    public void Read_OnlyUnknown_FallsBackToTheDefault_WithOneWarningThatSaysSo(string value, string reported)
     {
-        var selection = PropagatorSelection.Parse("w3c");
-        Assert.Empty(selection.Names);
-        Assert.Equal(["w3c"], selection.Unknown);
+        var warnings = new ConfigurationWarnings();
+        var selection = PropagatorSelection.Read(new SettingsReader(Settings.Of(("OTEL_PROPAGATORS", value)), warnings));
+        Assert.Equal(["tracecontext", "baggage"], selection.Names);
+        Assert.Equal(
+            new ConfigurationWarning("OTEL_PROPAGATORS", reported,
+                "known propagators are tracecontext, baggage, b3, b3multi, jaeger, ottrace, xray and none; " +
+                "no known name is left, so the default applies: tracecontext,baggage"),
+            Assert.Single(warnings.All));
     }
+
+    [Fact]
+    public void Read_SomeKnown_KeepsThem_AndWarnsOnceAboutTheRest()
+    {
+        var warnings = new ConfigurationWarnings();
+        var selection = PropagatorSelection.Read(new SettingsReader(Settings.Of(("OTEL_PROPAGATORS", "b3,jeager,xray,zipkin")), warnings));
+        Assert.Equal(["b3", "xray"], selection.Names);
+        Assert.Equal(
+            new ConfigurationWarning("OTEL_PROPAGATORS", "jeager,zipkin",
+                "known propagators are tracecontext, baggage, b3, b3multi, jaeger, ottrace, xray and none; using b3,xray"),
+            Assert.Single(warnings.All));
+    }
+
+    [Theory]
+    [InlineData("none,zipkin")] // none wins: propagation is off, as asked, and the unknown name is still reported
+    public void Read_NoneAndUnknown_StaysOff(string value)
+    {
+        var warnings = new ConfigurationWarnings();
+        var selection = PropagatorSelection.Read(new SettingsReader(Settings.Of(("OTEL_PROPAGATORS", value)), warnings));
+        Assert.Empty(selection.Names);
+        Assert.EndsWith("using none", Assert.Single(warnings.All).Fallback, StringComparison.Ordinal);
+    }
+
+    private static PropagatorSelection Parse(string? value)
+        => PropagatorSelection.Read(new SettingsReader(Settings.Of(("OTEL_PROPAGATORS", value)), new ConfigurationWarnings()));
 
     [Fact]
     public void Create_BuildsMembersInOrder()

@@ -1,31 +1,17 @@
-using System.Reflection;
-using System.Text.RegularExpressions;
 using CSharpOtel.Tests.Infrastructure;
-using FunctionHost.Telemetry;
+using FunctionHost.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace CSharpOtel.Tests.Repository;
 
 /// <summary>Every YAML file of the repository parses, and the files that name things name only real ones.</summary>
-public partial class YamlFilesTest
+public class YamlFilesTest
 {
     // Folders that hold build output or copies, never sources: bin/obj, faas-cli's build/, dev/run's dev/.build/.
     private static readonly string[] IgnoredFolders = [".git", "bin", "obj", "build", ".build", "node_modules", "TestResults"];
 
     /// <summary>The sample function's own setting (function/Handler.cs), not the host's.</summary>
     private const string SampleOnlyVariable = "DOWNSTREAM_URL";
-
-    /// <summary>
-    /// Until docs/configuration.md lists the host's variables: the ones the host reads itself (OtelVariables), the
-    /// listen address, and the standard ones the OpenTelemetry SDK and the propagators read for it.
-    /// </summary>
-    private static readonly string[] FallbackDocumentedVariables =
-    [
-        "ASPNETCORE_URLS",
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS",
-        "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_PROPAGATORS", "OTEL_BSP_SCHEDULE_DELAY", "OTEL_BSP_MAX_QUEUE_SIZE",
-        "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "OTEL_BSP_EXPORT_TIMEOUT",
-    ];
 
     public static TheoryData<string> YamlFiles() => new(RelativeYamlPaths());
 
@@ -107,29 +93,8 @@ public partial class YamlFilesTest
         Assert.All(exporters, e => Assert.True(declared.Children.ContainsKey(new YamlScalarNode(e)), $"exporter {e} is not declared"));
     }
 
-    /// <summary>
-    /// The variable names in backticks in the first column of docs/configuration.md's tables; while that file does not
-    /// exist, <see cref="OtelVariables"/>' constants and <see cref="FallbackDocumentedVariables"/>.
-    /// </summary>
-    private static HashSet<string> DocumentedVariables()
-    {
-        var configurationDoc = Path.Combine(RepositoryPaths.Root, "docs", "configuration.md");
-        if (File.Exists(configurationDoc))
-        {
-            var fromDoc = File.ReadLines(configurationDoc)
-                .Select(line => FirstTableCell().Match(line))
-                .Where(match => match.Success)
-                .SelectMany(match => BacktickedName().Matches(match.Groups[1].Value).Select(m => m.Groups[1].Value))
-                .ToHashSet(StringComparer.Ordinal);
-            Assert.True(fromDoc.Count > 0, "docs/configuration.md has no table whose first column names variables in backticks");
-            return fromDoc;
-        }
-
-        var fromCode = typeof(OtelVariables).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (string)f.GetRawConstantValue()!);
-        return [.. fromCode, .. FallbackDocumentedVariables];
-    }
+    /// <summary>The host's one list of variables, which DocsTablesTest ties to docs/configuration.md.</summary>
+    private static HashSet<string> DocumentedVariables() => [.. Variables.All.Select(v => v.Name)];
 
     private static YamlStream Load(string relativePath)
     {
@@ -165,10 +130,4 @@ public partial class YamlFilesTest
             }
         }
     }
-
-    [GeneratedRegex(@"^\s*\|([^|]*)\|")]
-    private static partial Regex FirstTableCell();
-
-    [GeneratedRegex(@"`([A-Z][A-Z0-9_]*)`")]
-    private static partial Regex BacktickedName();
 }

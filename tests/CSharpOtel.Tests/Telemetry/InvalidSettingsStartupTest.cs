@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 using System.Net;
 using CSharpOtel.Tests.Infrastructure;
 using FunctionHost.Telemetry;

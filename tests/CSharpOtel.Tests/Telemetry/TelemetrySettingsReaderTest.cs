@@ -1,3 +1,4 @@
+using FunctionHost.Configuration;
 using CSharpOtel.Tests.Infrastructure;
 using FunctionHost.Telemetry;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FunctionHost.Lifecycle;
+namespace FunctionHost.Configuration;
 
 /// <summary>
 /// Parses durations the way of-watchdog does: a non-negative whole number is seconds, anything else must be a Go
