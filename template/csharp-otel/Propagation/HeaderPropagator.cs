@@ -37,6 +37,13 @@ internal abstract class HeaderPropagator : TextMapPropagator
         }
     }
 
+    /// <summary>
+    /// <see cref="ExtractFrom"/> without the safety net, so the fuzz tests see a parser's exception (a bug that the
+    /// net would turn into a silently broken trace) instead of a quiet "no context".
+    /// </summary>
+    internal PropagationContext ExtractUnguarded<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+        => ExtractFrom(context, carrier, getter);
+
     /// <summary>Reads this format; throwing is safe and means "no context".</summary>
     protected abstract PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter);
 
