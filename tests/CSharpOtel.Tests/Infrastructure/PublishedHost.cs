@@ -92,21 +92,9 @@ public sealed class PublishedHost : IDisposable
     }
 
     /// <summary>Polls the output until <paramref name="text"/> appears.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Output.Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"\"{text}\" did not appear in the host output within {timeout}:\n{Output}");
-    }
+    public Task WaitForOutputAsync(string text, TimeSpan timeout)
+        => Poll.UntilAsync(() => Output.Contains(text, StringComparison.Ordinal), timeout,
+            () => $"\"{text}\" did not appear in the host output:\n{Output}");
 
     private static async Task<string> PublishAsync()
     {
