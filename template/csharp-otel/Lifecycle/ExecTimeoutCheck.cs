@@ -15,10 +15,10 @@ internal static class ExecTimeoutCheck
     public const string ErrorType = "timeout";
 
     /// <summary>
-    /// The watchdog's clock starts before the host's (proxying, connecting), so an abort this close to the limit is
-    /// taken for the limit.
+    /// The watchdog's clock starts before the host's (proxying, connecting, a busy machine), so an abort this close
+    /// to the limit is taken for the limit; never more than half the limit.
     /// </summary>
-    public static readonly TimeSpan AbortTolerance = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan AbortTolerance = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// True, and the span marked and the warning logged, when the invocation ran into exec_timeout.
@@ -33,7 +33,8 @@ internal static class ExecTimeoutCheck
         }
 
         var aborted = context.RequestAborted.IsCancellationRequested;
-        var cut = elapsed >= execTimeout || (aborted && elapsed >= execTimeout - AbortTolerance);
+        var tolerance = AbortTolerance < execTimeout / 2 ? AbortTolerance : execTimeout / 2;
+        var cut = elapsed >= execTimeout || (aborted && elapsed >= execTimeout - tolerance);
         if (!cut)
         {
             return false;

@@ -120,6 +120,7 @@ public static class WatchdogEmulator
 
         app.StartAsync().GetAwaiter().GetResult();
         Log($"Listening on port: {port}");
+        _ = WarmUpAsync(proxyClient, upstream);
         sigterm.Task.GetAwaiter().GetResult();
 
         Log($"SIGTERM: no new connections in {healthcheckInterval}");
@@ -201,6 +202,27 @@ public static class WatchdogEmulator
             Log($"Upstream HTTP request error: {exception.Message}");
             context.Response.Headers["X-Duration-Seconds"] = Seconds(started);
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        }
+    }
+
+    /// <summary>
+    /// The first proxied request of a .NET process pays for JIT and a new connection, hundreds of ms on a busy
+    /// machine, which Go's watchdog does not: that would move the host's view of exec_timeout. Paid here instead,
+    /// on the host's own probe, which it neither traces nor logs.
+    /// </summary>
+    private static async Task WarmUpAsync(HttpClient client, string upstream)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                using var response = await client.GetAsync(upstream.TrimEnd('/') + "/_/health");
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 
