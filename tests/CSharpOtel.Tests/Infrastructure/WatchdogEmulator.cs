@@ -125,7 +125,10 @@ public static class WatchdogEmulator
 
         Log($"SIGTERM: no new connections in {healthcheckInterval}");
         Volatile.Write(ref accepting, 0);
-        Thread.Sleep(healthcheckInterval);
+
+        // listenUntilShutdown waits with <-time.Tick(healthcheckInterval), and Go's time.Tick returns nil for a
+        // duration <= 0: receiving from it blocks forever, so with healthcheck_interval=0 the watchdog never exits.
+        Thread.Sleep(healthcheckInterval > TimeSpan.Zero ? healthcheckInterval : Timeout.InfiniteTimeSpan);
         Log($"No new connections allowed, draining: {Volatile.Read(ref inflight)} requests");
         using (var drain = new CancellationTokenSource(writeTimeout))
         {
