@@ -88,6 +88,7 @@ internal static class FunctionTelemetry
     {
         if (exporters.HasFlag(TelemetryExporters.Otlp))
         {
+            tracing.AddProcessor(new SpanEndCounter(monitor));
             tracing.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Traces, monitor));
         }
 

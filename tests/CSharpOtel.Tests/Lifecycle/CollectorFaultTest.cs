@@ -60,9 +60,11 @@ public sealed class CollectorFaultTest(AspireDashboardFixture receiver, ITestOut
         log.WriteLine($"collector away: {flood.Count} requests OK, peak RSS {peak / (1024 * 1024)} MiB");
         Assert.True(peak < PeakMemoryBound, $"peak RSS {peak} bytes");
 
-        // The collector comes back on the same address: spans of requests sent from now on arrive.
+        // The collector comes back on the same address: the retried batch and the queued backlog go first (the
+        // queue is full, so newer spans would be dropped), then spans of requests sent from now on arrive.
         proxy.Set(FaultProxy.Fault.None);
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the exporter's timeout on the black-holed batch in progress
+        await host.WaitForOutputAsync("delivered again after", TimeSpan.FromSeconds(15));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the rest of the backlog: two batches of 2048
         var resumed = await PhaseAsync("restarted", FaultProxy.Fault.None, count: 200);
         arrived = await TracedLoad.WaitForTracesAsync(receiver.Dashboard, Ids(resumed), TimeSpan.FromSeconds(30));
         log.WriteLine($"restarted: spans delivered {arrived.Count} of {resumed.Count}");

@@ -98,6 +98,7 @@ internal static class ExportFailures
             SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData => "DNS: the host name does not resolve",
             SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
             SocketError.TimedOut => "connect timed out",
+            SocketError.Shutdown or SocketError.ConnectionAborted or SocketError.OperationAborted => "connection closed by the collector",
             { } other => "network error " + other,
             null => exception is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } || Find<IOException>(exception) is not null
                 ? "connection closed before the answer"

@@ -14,7 +14,7 @@ internal sealed class ExportMonitor
     private readonly ConcurrentQueue<(string Signal, string Problem)> _startupProblems = new();
     private readonly MeterListener _listener = new();
     private ILogger? _logger;
-    private long _spansQueued;
+    private long _spansEnded;
     private long _spansQueueFull;
 
     public ExportMonitor(TimeSpan retryTimeout)
@@ -47,18 +47,20 @@ internal sealed class ExportMonitor
     /// <summary>The SDK counter of spans a processor handled; error.type is set on the ones it dropped.</summary>
     public const string SpanProcessedInstrument = "otel.sdk.processor.span.processed";
 
-    /// <summary>Spans the batch processor accepted into its queue.</summary>
-    public long SpansQueued => Interlocked.Read(ref _spansQueued);
+    /// <summary>Recorded spans that ended (<see cref="SpanEndCounter"/>).</summary>
+    public long SpansEnded => Interlocked.Read(ref _spansEnded);
+
+    public void SpanEnded() => Interlocked.Increment(ref _spansEnded);
 
     /// <summary>Spans the batch processor dropped (queue full, or ended after shutdown).</summary>
     public long SpansQueueFull => Interlocked.Read(ref _spansQueueFull);
 
-    /// <summary>Spans queued and neither delivered nor given up yet: still waiting, or lost when the process exits.</summary>
-    public long SpansPending => Math.Max(0, SpansQueued - Traces.Delivered - Traces.NotDelivered);
+    /// <summary>Spans ended and neither delivered, dropped nor given up yet: still waiting, or lost when the process exits.</summary>
+    public long SpansPending => Math.Max(0, SpansEnded - SpansQueueFull - Traces.Delivered - Traces.NotDelivered);
 
     /// <summary>
-    /// Counts queued and dropped spans from the SDK's own self-observability counter, so nothing in the span path
-    /// changes: the SDK reports every span its processor handled, with error.type ("queue_full") on dropped ones.
+    /// Counts dropped spans from the SDK's own self-observability counter, so nothing in the span path changes:
+    /// the SDK reports the spans its processor handled, with error.type ("queue_full") on the dropped ones.
     /// </summary>
     public void StartListening()
     {
@@ -79,8 +81,6 @@ internal sealed class ExportMonitor
                     return;
                 }
             }
-
-            Interlocked.Add(ref _spansQueued, value);
         });
         _listener.Start();
     }
