@@ -70,6 +70,7 @@ internal static class Variables
     public static readonly TimeSpan DefaultReadTimeout = DefaultWatchdogTimeout;
     public static readonly TimeSpan DefaultTelemetryFlushTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultDroppedSpansReportInterval = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultExportRetryTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Kestrel's own request limits: 30,000,000 bytes (about 28.6 MiB), 32 KiB of headers, 100 headers.</summary>
     public const long DefaultMaxRequestBodySize = 30_000_000;
@@ -129,7 +130,7 @@ internal static class Variables
         new(ExporterOtlpHeaders, Unset, "key=value,... sent with every export"),
         new(ExporterOtlpTimeout, "10000", "ms an export may take"),
         .. PerSignal("ENDPOINT"), .. PerSignal("PROTOCOL"), .. PerSignal("HEADERS"), .. PerSignal("TIMEOUT"),
-        new(ExportRetryTimeout, "60s", "how long a failed export is retried"),
+        new(ExportRetryTimeout, Seconds(DefaultExportRetryTimeout), "how long a failed export is retried; 0: never"),
         .. SdkIntegers,
         new(LogFormat, TelemetryDefaults.StdoutLogFormat.ToString().ToLowerInvariant(), "stdout log lines: json, logfmt or simple"),
         new(ResponseTraceparent, "false", "true: every response carries the server span's traceparent"),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using FunctionHost.Telemetry.Export;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -122,14 +123,7 @@ internal sealed class WatchdogLifetime(
             flushed &= loggerProvider.Shutdown(Remaining(budget, stopwatch));
         }
 
-        if (flushed)
-        {
-            LifecycleLog.Flushed(logger, stopwatch.ElapsedMilliseconds);
-        }
-        else
-        {
-            LifecycleLog.FlushTimedOut(logger, budget);
-        }
+        TelemetryReport.Write(logger, services.GetService<ExportMonitor>(), flushed, budget, stopwatch.ElapsedMilliseconds);
 
         return Task.CompletedTask;
     }

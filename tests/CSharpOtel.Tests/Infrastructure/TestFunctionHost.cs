@@ -47,6 +47,8 @@ public sealed class TestFunctionHost : IAsyncDisposable
             // No collector in unit tests: the OTLP exporter points at a closed port and must not matter.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            // ... and its failures are not retried, so disposing a host never waits for retries to a collector that is not there.
+            ["CSHARP_OTEL_EXPORT_RETRY_TIMEOUT"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
