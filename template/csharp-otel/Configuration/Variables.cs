@@ -59,8 +59,15 @@ internal static class Variables
     public const string CgroupRoot = "CSHARP_OTEL_CGROUP_ROOT";
     public const string NamespaceFile = "CSHARP_OTEL_NAMESPACE_FILE";
 
-    /// <summary>The watchdog's write_timeout default as the host has always assumed it (of-watchdog's own is 30 s).</summary>
-    public static readonly TimeSpan DefaultWriteTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// of-watchdog's one default for read_timeout, write_timeout and exec_timeout: config/config.go,
+    /// <c>defaultTimeout := time.Second * 30</c> (the same in 0.9.x and 0.11.x). healthcheck_interval defaults to
+    /// write_timeout there. faas-cli writes none of them into stack.yml, so these are what most functions run with.
+    /// </summary>
+    public static readonly TimeSpan DefaultWatchdogTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultWriteTimeout = DefaultWatchdogTimeout;
+    public static readonly TimeSpan DefaultExecTimeout = DefaultWatchdogTimeout;
+    public static readonly TimeSpan DefaultReadTimeout = DefaultWatchdogTimeout;
     public static readonly TimeSpan DefaultTelemetryFlushTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultDroppedSpansReportInterval = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan DefaultExportRetryTimeout = TimeSpan.FromSeconds(60);
@@ -133,8 +140,8 @@ internal static class Variables
         new(NamespaceFile, TelemetryDefaults.NamespaceFile, "the Kubernetes namespace file"),
         new(WriteTimeout, Seconds(DefaultWriteTimeout), "the watchdog's response limit; the host's drain limit after SIGTERM"),
         new(HealthcheckInterval, WriteTimeout, "how long the host keeps serving after SIGTERM"),
-        new(ExecTimeout, "30s", "the watchdog's limit per invocation"),
-        new(ReadTimeout, "30s", "the watchdog's limit on reading a request"),
+        new(ExecTimeout, Seconds(DefaultExecTimeout), "the watchdog's limit per invocation (504 beyond); the host names it in the span; 0: no limit"),
+        new(ReadTimeout, Seconds(DefaultReadTimeout), "the watchdog's limit on reading a request"),
         new(TelemetryFlushTimeout, Seconds(DefaultTelemetryFlushTimeout), "the bound on flushing telemetry at shutdown"),
         new(DroppedSpansReportInterval, Seconds(DefaultDroppedSpansReportInterval), "how often dropped spans are reported"),
         new(MaxRequestBodySize, Number(DefaultMaxRequestBodySize), "largest request body in bytes (413 beyond); 0: no limit"),

@@ -7,8 +7,8 @@ namespace FunctionHost.Lifecycle;
 internal static partial class LifecycleLog
 {
     [LoggerMessage(2, LogLevel.Information,
-        "lifecycle: SIGTERM received; serving for {GracePeriod} (healthcheck_interval), then draining in-flight requests for up to {DrainLimit} (write_timeout)")]
-    public static partial void GraceStarted(ILogger logger, TimeSpan gracePeriod, TimeSpan drainLimit);
+        "lifecycle: SIGTERM received; serving for {ServingPeriod} (healthcheck_interval + 1s), then draining in-flight requests for up to {DrainLimit} (write_timeout); telemetry is flushed as requests end")]
+    public static partial void GraceStarted(ILogger logger, TimeSpan servingPeriod, TimeSpan drainLimit);
 
     [LoggerMessage(3, LogLevel.Information, "lifecycle: no longer accepting requests; draining {Inflight} in-flight request(s)")]
     public static partial void DrainStarted(ILogger logger, int inflight);
@@ -48,4 +48,11 @@ internal static partial class LifecycleLog
         "lifecycle: telemetry flush ended after {Elapsed} ms with spans lost: {Delivered} span(s) exported, {NotDelivered} not delivered ({QueueFull} export queue full, {Expired} collector unreachable for longer than {RetryTimeout}, {Rejected} rejected, {Abandoned} cut off by shutdown, {Pending} still queued at exit){Others}")]
     public static partial void FlushLost(ILogger logger, long elapsed, long delivered, long notDelivered, long queueFull, long expired, TimeSpan retryTimeout,
         long rejected, long abandoned, long pending, string others);
+
+    [LoggerMessage(15, LogLevel.Warning, "lifecycle: flushing telemetry during shutdown failed")]
+    public static partial void ShutdownFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning,
+        "lifecycle: the invocation ran into exec_timeout {ExecTimeout}; the watchdog answered 504 (call {CallId}, path {Path}, {Outcome}, trace {TraceId})")]
+    public static partial void ExecTimeoutReached(ILogger logger, TimeSpan execTimeout, string callId, string path, string outcome, string traceId);
 }
