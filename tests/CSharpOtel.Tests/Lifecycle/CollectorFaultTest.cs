@@ -64,7 +64,7 @@ public sealed class CollectorFaultTest(AspireDashboardFixture receiver, ITestOut
         // The collector comes back on the same address: the retried batch and the queued backlog go first (the
         // queue is full, so newer spans would be dropped), then spans of requests sent from now on arrive.
         proxy.Set(FaultProxy.Fault.None);
-        await WaitForBacklogAsync(host, client, url, TimeSpan.FromSeconds(60));
+        await WaitForBacklogAsync(host, client, url, TimeSpan.FromSeconds(120));
         var resumed = await PhaseAsync("restarted", FaultProxy.Fault.None, count: 200);
         arrived = await TracedLoad.WaitForTracesAsync(receiver.Dashboard, Ids(resumed), TimeSpan.FromSeconds(30));
         log.WriteLine($"restarted: spans delivered {arrived.Count} of {resumed.Count}");
@@ -93,7 +93,7 @@ public sealed class CollectorFaultTest(AspireDashboardFixture receiver, ITestOut
         }
     }
 
-    /// <summary>Sends a probe a second until one arrives: then the exporter has caught up and the queue has room.</summary>
+    /// <summary>Sends a probe every few seconds until one arrives: then the exporter has caught up and the queue has room.</summary>
     private async Task WaitForBacklogAsync(PublishedHost host, HttpClient client, string url, TimeSpan timeout)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -102,7 +102,7 @@ public sealed class CollectorFaultTest(AspireDashboardFixture receiver, ITestOut
             var probe = await TracedLoad.SendAsync(client, url);
             try
             {
-                await receiver.Dashboard.WaitForTraceAsync(probe.TraceId, timeout: TimeSpan.FromSeconds(1));
+                await receiver.Dashboard.WaitForTraceAsync(probe.TraceId, timeout: TimeSpan.FromSeconds(10));
                 log.WriteLine($"backlog delivered after {clock.Elapsed.TotalSeconds:F1} s");
                 return;
             }

@@ -117,6 +117,33 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
         await host.WaitForOutputAsync("delivered again after", TimeSpan.FromSeconds(5));
     }
 
+    [Theory]
+    [InlineData("http/protobuf", "is this a gRPC port")]
+    [InlineData("grpc", "is this an OTLP/HTTP port")]
+    public async Task ProtocolMismatch_WarnedOnceWithHint_NotRetried(string protocol, string hint)
+    {
+        await using var receiver = await CountingOtlpReceiver.StartAsync();
+        using var host = await PublishedHost.StartAsync(new Dictionary<string, string?>
+        {
+            // The other protocol's port: HTTP/1.1 to the HTTP/2-only gRPC port, or HTTP/2 to the HTTP/1.1 port.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = protocol == "grpc" ? receiver.HttpEndpoint : receiver.GrpcEndpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
+        });
+        using var client = TracedLoad.NewClient();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await TracedLoad.SendAsync(client, host.Url + "/")).Status);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        await host.WaitForOutputAsync(hint, TimeSpan.FromSeconds(15));
+        log.WriteLine($"warning after {clock.Elapsed.TotalSeconds:F1} s");
+        var warning = Assert.Single(Lines(host.Output, "export: traces to "));
+        log.WriteLine(warning);
+        Assert.Contains("not retried", warning, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ShutdownDuringOutage_EndsWithinFlushBound_ReportsUndelivered()
     {

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using FunctionHost.Telemetry.Export;
+
+namespace CSharpOtel.Tests.Telemetry.Export;
+
+/// <summary>The OTLP specification's retryable and non-retryable answers, and the hints the warning gives.</summary>
+public sealed class ExportFailuresTest
+{
+    [Theory]
+    [InlineData(429, true)]
+    [InlineData(502, true)]
+    [InlineData(503, true)]
+    [InlineData(504, true)]
+    [InlineData(400, false)]
+    [InlineData(401, false)]
+    [InlineData(403, false)]
+    [InlineData(404, false)]
+    [InlineData(413, false)]
+    [InlineData(500, false)] // the specification lists only 429, 502, 503 and 504 as retryable
+    public void HttpStatus_RetryableOnlyAsTheSpecificationSays(int status, bool retryable)
+    {
+        using var response = new HttpResponseMessage((HttpStatusCode)status);
+        var verdict = ExportFailures.Of(response, ExportSignal.Traces, grpc: false);
+        Assert.NotNull(verdict);
+        Assert.Equal(retryable, verdict.Retryable);
+    }
+
+    [Fact]
+    public void Http404_HintNamesTheAppendedPath()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.NotFound);
+        Assert.Contains("gets /v1/logs appended", ExportFailures.Of(response, ExportSignal.Logs, grpc: false)!.Hint, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("14", null, true)]  // UNAVAILABLE
+    [InlineData("4", null, true)]   // DEADLINE_EXCEEDED
+    [InlineData("8", null, false)]  // RESOURCE_EXHAUSTED without RetryInfo: the collector did not say it will recover
+    [InlineData("8", 5, true)]      // ... with RetryInfo
+    [InlineData("3", null, false)]  // INVALID_ARGUMENT
+    [InlineData("16", null, false)] // UNAUTHENTICATED
+    public void GrpcStatus_RetryableOnlyAsTheSpecificationSays(string code, int? retryAfterSeconds, bool retryable)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("grpc-status", code);
+        if (retryAfterSeconds is { } seconds)
+        {
+            response.Headers.TryAddWithoutValidation("grpc-status-details-bin",
+                Convert.ToBase64String(Infrastructure.CountingOtlpReceiver.RetryInfoStatus(8, TimeSpan.FromSeconds(seconds))));
+        }
+
+        var verdict = ExportFailures.Of(response, ExportSignal.Traces, grpc: true);
+        Assert.NotNull(verdict);
+        Assert.Equal(retryable, verdict.Retryable);
+        Assert.Equal(retryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, verdict.RetryAfter);
+    }
+
+    [Fact]
+    public void GrpcOk_IsSuccess()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("grpc-status", "0");
+        Assert.Null(ExportFailures.Of(response, ExportSignal.Traces, grpc: true));
+    }
+
+    [Fact]
+    public void ConnectionRefused_Retryable_InWords()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "refused", new SocketException((int)SocketError.ConnectionRefused));
+        var verdict = ExportFailures.Of(refused, TimeSpan.FromSeconds(10), grpc: false, everDelivered: false);
+        Assert.True(verdict.Retryable);
+        Assert.Equal("connection refused", verdict.Cause);
+    }
+
+    [Fact]
+    public void ProtocolError_MismatchBeforeFirstDelivery_RestartAfter()
+    {
+        var garbled = new HttpRequestException(HttpRequestError.InvalidResponse, "invalid response");
+        var before = ExportFailures.Of(garbled, TimeSpan.FromSeconds(10), grpc: false, everDelivered: false);
+        Assert.False(before.Retryable);
+        Assert.Contains("OTEL_EXPORTER_OTLP_PROTOCOL=grpc", before.Hint, StringComparison.Ordinal);
+        Assert.True(ExportFailures.Of(garbled, TimeSpan.FromSeconds(10), grpc: false, everDelivered: true).Retryable);
+    }
+}
