@@ -68,11 +68,24 @@ public sealed class HandlerAnalyzer : DiagnosticAnalyzer
 
         foreach (var type in elsewhere)
         {
-            var container = type.ContainingType?.ToDisplayString() ??
-                            (type.ContainingNamespace.IsGlobalNamespace ? "the global namespace" : "namespace " + type.ContainingNamespace.ToDisplayString());
-            context.ReportDiagnostic(Diagnostic.Create(
-                HandlerDiagnostics.NoHandler, type.Locations[0], $"{HandlerName} is declared in {container}"));
+            context.ReportDiagnostic(Diagnostic.Create(HandlerDiagnostics.NoHandler, type.Locations[0], WhatIsWrong(type)));
         }
+    }
+
+    private static string WhatIsWrong(INamedTypeSymbol type)
+    {
+        if (type.ContainingType is not null)
+        {
+            return $"{HandlerName} is nested in {type.ContainingType.ToDisplayString()}";
+        }
+
+        if (type.ContainingNamespace.IsGlobalNamespace)
+        {
+            return $"{HandlerName} is declared in the global namespace";
+        }
+
+        var ns = type.ContainingNamespace.ToDisplayString();
+        return ns == "Function" ? $"{type.ToDisplayString()} is generic" : $"{HandlerName} is declared in namespace {ns}";
     }
 
     private static void AnalyzeHandler(SymbolAnalysisContext context, INamedTypeSymbol handler, KnownTypes types)
@@ -124,11 +137,6 @@ public sealed class HandlerAnalyzer : DiagnosticAnalyzer
                  !handler.InstanceConstructors.Any(constructor => constructor.DeclaredAccessibility == Accessibility.Public))
         {
             problems.Add("it has no public constructor");
-        }
-
-        if (handler.Arity > 0)
-        {
-            problems.Add("it is generic");
         }
 
         if (problems.Count > 0)
