@@ -48,7 +48,7 @@ internal static class HandlerDiagnostics
     public static readonly DiagnosticDescriptor HandlerNotConstructible = new(
         "CSOTEL004",
         "Handler cannot be created by the host",
-        "Function.Handler is declared as '{0}' and is {1}. The host creates a Handler for every request through " +
+        "Function.Handler is declared as '{0}': {1}. The host creates a Handler for every request through " +
         "dependency injection: declare it as: public class Handler.",
         Category,
         DiagnosticSeverity.Error,
