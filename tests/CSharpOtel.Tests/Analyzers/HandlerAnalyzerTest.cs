@@ -146,11 +146,15 @@ public class HandlerAnalyzerTest
             .StartsWith("Function.Handler is declared as 'public static class Handler': it is static.", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task TheScaffoldAndTheSample_NoDiagnostic()
+    [Theory]
+    [InlineData("template/csharp-otel/function")] // the scaffold
+    [InlineData("function")] // the sample
+    [InlineData("dev/echo")]
+    [InlineData("bench/function")]
+    [InlineData("tests/CSharpOtel.Tests/Lifecycle/TestFunction")]
+    public async Task EveryFunctionOfThisRepository_NoDiagnostic(string folder)
     {
-        Assert.Empty(await AnalyzeAsync(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Template, "function", "Handler.cs"))));
-        Assert.Empty(await AnalyzeAsync(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.SampleFunction, "Handler.cs"))));
+        Assert.Empty(await AnalyzeAsync(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, folder, "Handler.cs"))));
     }
 
     [Fact]
