@@ -33,7 +33,8 @@ internal static class TelemetrySettingsReader
             Metrics: ReadExporters(reader, Variables.MetricsExporter, TelemetryDefaults.MetricsExporters),
             Logs: ReadExporters(reader, Variables.LogsExporter, TelemetryDefaults.LogsExporters),
             LogFormat: ReadLogFormat(reader),
-            ResponseTraceparent: reader.Boolean(Variables.ResponseTraceparent, fallback: false));
+            ResponseTraceparent: reader.Boolean(Variables.ResponseTraceparent, fallback: false),
+            ExportRetryTimeout: reader.Duration(Variables.ExportRetryTimeout, Variables.DefaultExportRetryTimeout));
 
         CheckSampler(reader);
         CheckOtlp(reader);

@@ -59,10 +59,18 @@ internal static class Variables
     public const string CgroupRoot = "CSHARP_OTEL_CGROUP_ROOT";
     public const string NamespaceFile = "CSHARP_OTEL_NAMESPACE_FILE";
 
-    /// <summary>The watchdog's write_timeout default as the host has always assumed it (of-watchdog's own is 30 s).</summary>
-    public static readonly TimeSpan DefaultWriteTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// of-watchdog's one default for read_timeout, write_timeout and exec_timeout: config/config.go,
+    /// <c>defaultTimeout := time.Second * 30</c> (the same in 0.9.x and 0.11.x). healthcheck_interval defaults to
+    /// write_timeout there. faas-cli writes none of them into stack.yml, so these are what most functions run with.
+    /// </summary>
+    public static readonly TimeSpan DefaultWatchdogTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultWriteTimeout = DefaultWatchdogTimeout;
+    public static readonly TimeSpan DefaultExecTimeout = DefaultWatchdogTimeout;
+    public static readonly TimeSpan DefaultReadTimeout = DefaultWatchdogTimeout;
     public static readonly TimeSpan DefaultTelemetryFlushTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultDroppedSpansReportInterval = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultExportRetryTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Kestrel's own request limits: 30,000,000 bytes (about 28.6 MiB), 32 KiB of headers, 100 headers.</summary>
     public const long DefaultMaxRequestBodySize = 30_000_000;
@@ -122,7 +130,7 @@ internal static class Variables
         new(ExporterOtlpHeaders, Unset, "key=value,... sent with every export"),
         new(ExporterOtlpTimeout, "10000", "ms an export may take"),
         .. PerSignal("ENDPOINT"), .. PerSignal("PROTOCOL"), .. PerSignal("HEADERS"), .. PerSignal("TIMEOUT"),
-        new(ExportRetryTimeout, "60s", "how long a failed export is retried"),
+        new(ExportRetryTimeout, Seconds(DefaultExportRetryTimeout), "how long a failed export is retried; 0: never"),
         .. SdkIntegers,
         new(LogFormat, TelemetryDefaults.StdoutLogFormat.ToString().ToLowerInvariant(), "stdout log lines: json, logfmt or simple"),
         new(ResponseTraceparent, "false", "true: every response carries the server span's traceparent"),
@@ -132,8 +140,8 @@ internal static class Variables
         new(NamespaceFile, TelemetryDefaults.NamespaceFile, "the Kubernetes namespace file"),
         new(WriteTimeout, Seconds(DefaultWriteTimeout), "the watchdog's response limit; the host's drain limit after SIGTERM"),
         new(HealthcheckInterval, WriteTimeout, "how long the host keeps serving after SIGTERM"),
-        new(ExecTimeout, "30s", "the watchdog's limit per invocation"),
-        new(ReadTimeout, "30s", "the watchdog's limit on reading a request"),
+        new(ExecTimeout, Seconds(DefaultExecTimeout), "the watchdog's limit per invocation (504 beyond); the host names it in the span; 0: no limit"),
+        new(ReadTimeout, Seconds(DefaultReadTimeout), "the watchdog's limit on reading a request"),
         new(TelemetryFlushTimeout, Seconds(DefaultTelemetryFlushTimeout), "the bound on flushing telemetry at shutdown"),
         new(DroppedSpansReportInterval, Seconds(DefaultDroppedSpansReportInterval), "how often dropped spans are reported"),
         new(MaxRequestBodySize, Number(DefaultMaxRequestBodySize), "largest request body in bytes (413 beyond); 0: no limit"),

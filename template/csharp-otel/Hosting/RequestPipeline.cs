@@ -29,12 +29,13 @@ internal sealed class RequestPipeline(IServiceProvider services, HostSettings se
 
         // 3. Request guard: counts the request as in flight for the drain and turns a failure of anything inside it
         //    (the handler's middleware and the function) into a logged, traced 500. It needs the lifecycle's
-        //    in-flight registry, so a host built without AddWatchdogLifecycle (the in-process test host) goes without.
+        //    in-flight registry and shutdown flush, so a host built without AddWatchdogLifecycle (the in-process test host) goes without.
         if (services.GetService<InflightRequests>() is { } inflight)
         {
             var environment = services.GetRequiredService<IHostEnvironment>();
             var logger = services.GetRequiredService<ILogger<RequestGuard>>();
-            app.Use(inner => new RequestGuard(inner, inflight, environment, logger).InvokeAsync);
+            var shutdownFlush = services.GetRequiredService<ShutdownFlush>();
+            app.Use(inner => new RequestGuard(inner, inflight, settings.Lifecycle, shutdownFlush, environment, logger).InvokeAsync);
         }
 
         // 4. Then the handler's Configure hook, routing, and the function (Hosting/FunctionRegistration.cs).

@@ -1,52 +1,19 @@
-using System.Diagnostics.Metrics;
+using FunctionHost.Telemetry.Export;
 
 namespace FunctionHost.Lifecycle;
 
 /// <summary>
-/// Counts the spans the batch export processor drops because its queue is full (collector away, slow or
-/// overwhelmed) and logs a summary every <see cref="LifecycleOptions.DroppedSpansReportInterval"/> in which some
-/// were dropped. The count comes from the SDK's own self-observability counter, so nothing in the export path
-/// changes: the SDK reports every span it processed on <see cref="SdkMeterName"/>, with an error.type tag
-/// ("queue_full") on those it dropped.
+/// Logs a summary every <see cref="LifecycleOptions.DroppedSpansReportInterval"/> in which spans were not
+/// delivered: dropped because the export queue was full (collector away, slow or overwhelmed), given up after
+/// retrying for CSHARP_OTEL_EXPORT_RETRY_TIMEOUT, or rejected by the collector. The counts come from
+/// <see cref="ExportMonitor"/>, so nothing in the export path changes.
 /// </summary>
-internal sealed class DroppedSpanReporter(LifecycleOptions options, ILogger<DroppedSpanReporter> logger) : BackgroundService
+internal sealed class DroppedSpanReporter(LifecycleOptions options, ExportMonitor monitor, ILogger<DroppedSpanReporter> logger) : BackgroundService
 {
-    /// <summary>The meter of the OpenTelemetry SDK's own (experimental) metrics.</summary>
-    public const string SdkMeterName = "otel.sdk.experimental";
+    private (long QueueFull, long Expired, long Rejected) _reported;
 
-    /// <summary>The SDK counter of spans a processor handled; error.type is set on the dropped ones.</summary>
-    public const string SpanProcessedInstrument = "otel.sdk.processor.span.processed";
-
-    private readonly MeterListener _listener = new();
-    private long _dropped;
-    private long _reported;
-
-    /// <summary>Spans dropped since start.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
-
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == SdkMeterName && instrument.Name == SpanProcessedInstrument)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "error.type")
-                {
-                    Interlocked.Add(ref _dropped, value);
-                    return;
-                }
-            }
-        });
-        _listener.Start();
-        return base.StartAsync(cancellationToken);
-    }
+    /// <summary>Spans not delivered since start, for whatever reason.</summary>
+    public long NotDelivered => monitor.SpansQueueFull + monitor.Traces.NotDelivered;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,25 +34,17 @@ internal sealed class DroppedSpanReporter(LifecycleOptions options, ILogger<Drop
     {
         await base.StopAsync(cancellationToken);
         Report();
-        if (Dropped > 0)
-        {
-            LifecycleLog.DroppedTotal(logger, Dropped);
-        }
     }
 
     private void Report()
     {
-        var total = Dropped;
-        var since = total - Interlocked.Exchange(ref _reported, total);
-        if (since > 0)
+        var now = (monitor.SpansQueueFull, monitor.Traces.Expired, monitor.Traces.Rejected);
+        var (queueFull, expired, rejected) = (now.SpansQueueFull - _reported.QueueFull, now.Expired - _reported.Expired, now.Rejected - _reported.Rejected);
+        _reported = now;
+        if (queueFull + expired + rejected > 0)
         {
-            LifecycleLog.SpansDropped(logger, since, options.DroppedSpansReportInterval, total);
+            LifecycleLog.SpansNotDelivered(logger, queueFull + expired + rejected, options.DroppedSpansReportInterval, queueFull, expired,
+                monitor.RetryTimeout, rejected, NotDelivered);
         }
-    }
-
-    public override void Dispose()
-    {
-        _listener.Dispose();
-        base.Dispose();
     }
 }

@@ -7,8 +7,8 @@ namespace FunctionHost.Lifecycle;
 internal static partial class LifecycleLog
 {
     [LoggerMessage(2, LogLevel.Information,
-        "lifecycle: SIGTERM received; serving for {GracePeriod} (healthcheck_interval), then draining in-flight requests for up to {DrainLimit} (write_timeout)")]
-    public static partial void GraceStarted(ILogger logger, TimeSpan gracePeriod, TimeSpan drainLimit);
+        "lifecycle: SIGTERM received; serving for {ServingPeriod} (healthcheck_interval + 1s), then draining in-flight requests for up to {DrainLimit} (write_timeout); telemetry is flushed as requests end")]
+    public static partial void GraceStarted(ILogger logger, TimeSpan servingPeriod, TimeSpan drainLimit);
 
     [LoggerMessage(3, LogLevel.Information, "lifecycle: no longer accepting requests; draining {Inflight} in-flight request(s)")]
     public static partial void DrainStarted(ILogger logger, int inflight);
@@ -22,15 +22,15 @@ internal static partial class LifecycleLog
     [LoggerMessage(6, LogLevel.Information, "lifecycle: {Signal} received; draining in-flight requests for up to {DrainLimit}")]
     public static partial void StopRequested(ILogger logger, string signal, TimeSpan drainLimit);
 
-    [LoggerMessage(7, LogLevel.Information, "lifecycle: telemetry flushed in {Elapsed} ms")]
-    public static partial void Flushed(ILogger logger, long elapsed);
+    [LoggerMessage(7, LogLevel.Information, "lifecycle: telemetry flushed in {Elapsed} ms: {Delivered} span(s) exported, none lost")]
+    public static partial void Flushed(ILogger logger, long elapsed, long delivered);
 
     [LoggerMessage(8, LogLevel.Warning, "lifecycle: telemetry not flushed within {FlushTimeout} (telemetry_flush_timeout); unsent telemetry is lost")]
     public static partial void FlushTimedOut(ILogger logger, TimeSpan flushTimeout);
 
     [LoggerMessage(9, LogLevel.Warning,
-        "lifecycle: {Dropped} span(s) dropped in the last {Interval} because the export queue was full ({Total} since start); is the collector reachable? See OTEL_BSP_MAX_QUEUE_SIZE")]
-    public static partial void SpansDropped(ILogger logger, long dropped, TimeSpan interval, long total);
+        "lifecycle: {NotDelivered} span(s) not delivered in the last {Interval}: {QueueFull} export queue full (OTEL_BSP_MAX_QUEUE_SIZE), {Expired} collector unreachable for longer than {RetryTimeout}, {Rejected} rejected by the collector ({Total} since start)")]
+    public static partial void SpansNotDelivered(ILogger logger, long notDelivered, TimeSpan interval, long queueFull, long expired, TimeSpan retryTimeout, long rejected, long total);
 
     [LoggerMessage(10, LogLevel.Error, "lifecycle: the function failed; answered 500 (trace {TraceId})")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string traceId);
@@ -44,6 +44,15 @@ internal static partial class LifecycleLog
     [LoggerMessage(13, LogLevel.Error, "lifecycle: the function failed after the response had started; connection aborted (trace {TraceId})")]
     public static partial void HandlerFailedAfterStart(ILogger logger, Exception exception, string traceId);
 
-    [LoggerMessage(14, LogLevel.Information, "lifecycle: stopped; {Dropped} span(s) dropped in all because the export queue was full")]
-    public static partial void DroppedTotal(ILogger logger, long dropped);
+    [LoggerMessage(14, LogLevel.Warning,
+        "lifecycle: telemetry flush ended after {Elapsed} ms with spans lost: {Delivered} span(s) exported, {NotDelivered} not delivered ({QueueFull} export queue full, {Expired} collector unreachable for longer than {RetryTimeout}, {Rejected} rejected, {Abandoned} cut off by shutdown, {Pending} still queued at exit){Others}")]
+    public static partial void FlushLost(ILogger logger, long elapsed, long delivered, long notDelivered, long queueFull, long expired, TimeSpan retryTimeout,
+        long rejected, long abandoned, long pending, string others);
+
+    [LoggerMessage(15, LogLevel.Warning, "lifecycle: flushing telemetry during shutdown failed")]
+    public static partial void ShutdownFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning,
+        "lifecycle: the invocation ran into exec_timeout {ExecTimeout}; the watchdog answered 504 (call {CallId}, path {Path}, {Outcome}, trace {TraceId})")]
+    public static partial void ExecTimeoutReached(ILogger logger, TimeSpan execTimeout, string callId, string path, string outcome, string traceId);
 }

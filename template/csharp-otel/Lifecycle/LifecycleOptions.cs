@@ -8,8 +8,20 @@ namespace FunctionHost.Lifecycle;
 /// </summary>
 internal sealed class LifecycleOptions
 {
-    /// <summary>How long the host keeps serving after the first SIGTERM.</summary>
+    /// <summary>Slack beyond healthcheck_interval, so the host never stops serving while the watchdog still routes.</summary>
+    public static readonly TimeSpan RoutingSlack = TimeSpan.FromSeconds(1);
+
+    /// <summary>healthcheck_interval: how long the watchdog keeps routing requests after the first SIGTERM.</summary>
     public TimeSpan GracePeriod { get; private init; }
+
+    /// <summary>
+    /// How long the host keeps serving after the first SIGTERM: the watchdog's routing period plus
+    /// <see cref="RoutingSlack"/>. Stopping late costs nothing: the watchdog's exit ends the host anyway.
+    /// </summary>
+    public TimeSpan ServingPeriod => GracePeriod + RoutingSlack;
+
+    /// <summary>The watchdog's exec_timeout: it answers 504 and cancels the request beyond it; zero means no limit.</summary>
+    public TimeSpan ExecTimeout { get; private init; }
 
     /// <summary>How long in-flight requests may take to finish once the host stops accepting.</summary>
     public TimeSpan DrainLimit { get; private init; }
@@ -38,6 +50,7 @@ internal sealed class LifecycleOptions
             DrainLimit = writeTimeout,
             // As in of-watchdog: healthcheck_interval defaults to write_timeout, and so does a bad value.
             GracePeriod = reader.Duration(Variables.HealthcheckInterval, writeTimeout),
+            ExecTimeout = reader.Duration(Variables.ExecTimeout, Variables.DefaultExecTimeout),
             TelemetryFlushTimeout = reader.Duration(Variables.TelemetryFlushTimeout, Variables.DefaultTelemetryFlushTimeout),
             DroppedSpansReportInterval = reader.Duration(
                 Variables.DroppedSpansReportInterval, Variables.DefaultDroppedSpansReportInterval, positive: true),

@@ -5,21 +5,35 @@ namespace FunctionHost.Lifecycle;
 /// <summary>
 /// Middleware just outside the function (Hosting/RequestPipeline.cs): it tracks in-flight requests for the drain, turns a failing function into a plain
 /// 500 (exception details only in the Development environment), marks the span as failed and logs the failure
-/// with its trace id, and answers oversize bodies with Kestrel's 413 instead of a 500.
+/// with its trace id, and answers oversize bodies with Kestrel's 413 instead of a 500. It names invocations cut
+/// by the watchdog's exec_timeout (<see cref="ExecTimeoutCheck"/>), and once shutdown has begun it has each
+/// request's span exported before the response completes (<see cref="ShutdownFlush"/>).
 /// </summary>
-internal sealed class RequestGuard(RequestDelegate next, InflightRequests inflight, IHostEnvironment environment, ILogger<RequestGuard> logger)
+internal sealed class RequestGuard(
+    RequestDelegate next,
+    InflightRequests inflight,
+    LifecycleOptions options,
+    ShutdownFlush shutdownFlush,
+    IHostEnvironment environment,
+    ILogger<RequestGuard> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         inflight.Add(context);
+        var started = Stopwatch.GetTimestamp();
+        var cancelled = false;
         try
         {
             await next(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client disconnected (or the drain aborted it): nobody is left to answer.
-            LifecycleLog.ClientGone(logger, TraceId());
+            // The client disconnected (or the drain aborted it, or the watchdog's exec_timeout): nobody is left to answer.
+            cancelled = true;
+            if (!ExecTimeoutCheck.Apply(context, Stopwatch.GetElapsedTime(started), options.ExecTimeout, cancelled, logger))
+            {
+                LifecycleLog.ClientGone(logger, TraceId());
+            }
         }
         catch (BadHttpRequestException exception)
         {
@@ -61,6 +75,17 @@ internal sealed class RequestGuard(RequestDelegate next, InflightRequests inflig
         }
         finally
         {
+            if (!cancelled)
+            {
+                // A function that ignores its token finishes after the watchdog has answered 504.
+                ExecTimeoutCheck.Apply(context, Stopwatch.GetElapsedTime(started), options.ExecTimeout, cancelled, logger);
+            }
+
+            if (shutdownFlush.ShuttingDown)
+            {
+                await shutdownFlush.EndRequestAsync(context);
+            }
+
             inflight.Remove(context);
         }
     }

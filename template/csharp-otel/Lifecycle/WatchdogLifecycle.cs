@@ -5,6 +5,7 @@ namespace FunctionHost.Lifecycle;
 
 /// <summary>
 /// How the host lives and dies behind of-watchdog: SIGTERM grace and drain (<see cref="WatchdogLifetime"/>),
+/// telemetry kept exported from the first signal on (<see cref="ShutdownFlush"/>), exec_timeout named in the span,
 /// failing functions and oversize requests (<see cref="RequestGuard"/>, Kestrel limits), and a periodic summary
 /// of dropped spans (<see cref="DroppedSpanReporter"/>). Settings: <see cref="LifecycleOptions"/>. RequestGuard's place in the pipeline: Hosting/RequestPipeline.cs.
 /// </summary>
@@ -19,6 +20,7 @@ internal static class WatchdogLifecycle
         var options = HostSettings.Of(builder).Lifecycle;
 
         builder.Services.AddSingleton<InflightRequests>();
+        builder.Services.AddSingleton<ShutdownFlush>();
         builder.Services.AddSingleton<IHostLifetime, WatchdogLifetime>();
         builder.Services.AddHostedService<DroppedSpanReporter>();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using FunctionHost.Telemetry.Export;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -9,9 +10,11 @@ namespace FunctionHost.Lifecycle;
 
 /// <summary>
 /// Replaces the console lifetime, which stops the host on the first SIGTERM. of-watchdog forwards SIGTERM at once
-/// but keeps routing requests for healthcheck_interval, so this lifetime keeps serving for that grace period, then
-/// stops accepting and drains in-flight requests for up to write_timeout, then flushes telemetry within
-/// telemetry_flush_timeout. The process exits 0. A second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly:
+/// but keeps routing requests for healthcheck_interval, so this lifetime keeps serving for that grace period (and
+/// <see cref="LifecycleOptions.RoutingSlack"/> more), then stops accepting and drains in-flight requests for up to
+/// write_timeout, then flushes telemetry within telemetry_flush_timeout. Behind the watchdog the host rarely gets
+/// that far: the watchdog exits once its own requests are answered and its exit kills the host, so from the first
+/// signal <see cref="ShutdownFlush"/> keeps telemetry exported as requests end. The process exits 0. A second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly:
 /// the rest of the grace period is skipped and in-flight requests are aborted. SIGINT and SIGQUIT skip the grace
 /// period: they come from a terminal, not from the watchdog.
 /// </summary>
@@ -19,6 +22,7 @@ internal sealed class WatchdogLifetime(
     IHostApplicationLifetime applicationLifetime,
     LifecycleOptions options,
     InflightRequests inflight,
+    ShutdownFlush shutdownFlush,
     IServiceProvider services,
     ILogger<WatchdogLifetime> logger) : IHostLifetime, IDisposable
 {
@@ -35,7 +39,11 @@ internal sealed class WatchdogLifetime(
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal));
 
         // Something else stopping the host (a hook, a fatal error) still gets the bounded drain.
-        applicationLifetime.ApplicationStopping.Register(() => BeginDrain());
+        applicationLifetime.ApplicationStopping.Register(() =>
+        {
+            shutdownFlush.Begin();
+            BeginDrain();
+        });
         return Task.CompletedTask;
     }
 
@@ -43,6 +51,9 @@ internal sealed class WatchdogLifetime(
     {
         // Cancel the runtime's default (terminate the process): stopping is ours to pace.
         context.Cancel = true;
+
+        // The watchdog may exit, killing the host, any moment from now: keep what is recorded exported.
+        shutdownFlush.Begin();
         var signal = context.Signal.ToString();
         if (Interlocked.Increment(ref _signals) > 1 || Volatile.Read(ref _draining) == 1)
         {
@@ -57,8 +68,8 @@ internal sealed class WatchdogLifetime(
             return;
         }
 
-        LifecycleLog.GraceStarted(logger, options.GracePeriod, options.DrainLimit);
-        _ = Task.Delay(options.GracePeriod, _graceOver.Token)
+        LifecycleLog.GraceStarted(logger, options.ServingPeriod, options.DrainLimit);
+        _ = Task.Delay(options.ServingPeriod, _graceOver.Token)
             .ContinueWith(_ => BeginDrain(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
@@ -90,6 +101,7 @@ internal sealed class WatchdogLifetime(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _drainLimit?.Dispose();
+        shutdownFlush.Dispose(); // the final flush below takes over
         var stopwatch = Stopwatch.StartNew();
         var budget = options.TelemetryFlushTimeout;
         var flushed = true;
@@ -111,14 +123,7 @@ internal sealed class WatchdogLifetime(
             flushed &= loggerProvider.Shutdown(Remaining(budget, stopwatch));
         }
 
-        if (flushed)
-        {
-            LifecycleLog.Flushed(logger, stopwatch.ElapsedMilliseconds);
-        }
-        else
-        {
-            LifecycleLog.FlushTimedOut(logger, budget);
-        }
+        TelemetryReport.Write(logger, services.GetService<ExportMonitor>(), flushed, budget, stopwatch.ElapsedMilliseconds);
 
         return Task.CompletedTask;
     }

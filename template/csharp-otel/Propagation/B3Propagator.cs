@@ -16,7 +16,7 @@ namespace FunctionHost.Propagation;
 /// deferring gives with the default sampler (parentbased_always_on). <c>b3: 0</c> without ids carries no
 /// context, so the request starts a new trace decided by the local sampler.
 /// </remarks>
-internal sealed class B3Propagator : TextMapPropagator
+internal sealed class B3Propagator : HeaderPropagator
 {
     public const string SingleHeader = "b3";
     public const string TraceIdHeader = "x-b3-traceid";
@@ -36,44 +36,30 @@ internal sealed class B3Propagator : TextMapPropagator
     /// <summary>The fields this instance injects (the specification ties <c>Fields</c> to injection).</summary>
     public override ISet<string> Fields => _multiHeader ? MultiFields : SingleFields;
 
-    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        if (carrier is null || getter is null)
+        var single = CarrierHeaders.First(carrier, getter, SingleHeader);
+        if (single is not null && TryParseSingle(single, out var fromSingle))
         {
-            return context;
+            return new PropagationContext(fromSingle, context.Baggage);
         }
 
-        try
-        {
-            var single = CarrierHeaders.First(carrier, getter, SingleHeader);
-            if (single is not null && TryParseSingle(single, out var fromSingle))
-            {
-                return new PropagationContext(fromSingle, context.Baggage);
-            }
-
-            return TryParseMulti(carrier, getter, out var fromMulti)
-                ? new PropagationContext(fromMulti, context.Baggage)
-                : context;
-        }
-#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no context".
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return context;
-        }
+        return TryParseMulti(carrier, getter, out var fromMulti)
+            ? new PropagationContext(fromMulti, context.Baggage)
+            : context;
     }
 
-    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         var activityContext = context.ActivityContext;
-        if (carrier is null || setter is null || activityContext.TraceId == default || activityContext.SpanId == default)
+        if (!HasSpan(activityContext))
         {
             return;
         }
 
         var traceId = activityContext.TraceId.ToHexString();
         var spanId = activityContext.SpanId.ToHexString();
-        var sampled = (activityContext.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        var sampled = IsSampled(activityContext);
         if (_multiHeader)
         {
             setter(carrier, TraceIdHeader, traceId);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
 namespace FunctionHost.Propagation;
@@ -13,7 +12,7 @@ namespace FunctionHost.Propagation;
 /// sampled), and <c>uberctx-*</c> baggage is read and written. Unlike the JavaScript reference, malformed flags
 /// reject the header instead of meaning "sampled".
 /// </remarks>
-internal sealed class JaegerPropagator : TextMapPropagator
+internal sealed class JaegerPropagator : HeaderPropagator
 {
     public const string TraceHeader = "uber-trace-id";
     public const string BaggagePrefix = "uberctx-";
@@ -28,63 +27,35 @@ internal sealed class JaegerPropagator : TextMapPropagator
 
     public override ISet<string> Fields => FieldSet;
 
-    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        if (carrier is null || getter is null)
+        var activityContext = default(ActivityContext);
+        var header = CarrierHeaders.First(carrier, getter, TraceHeader);
+        if (header is not null && TryParse(header, out activityContext) &&
+            (activityContext.TraceFlags & ActivityTraceFlags.Recorded) == 0 &&
+            CarrierHeaders.First(carrier, getter, DebugIdHeader) is { Length: > 0 })
         {
-            return context;
+            // A debug id next to a trace context asks for that trace to be recorded.
+            activityContext = new ActivityContext(activityContext.TraceId, activityContext.SpanId,
+                ActivityTraceFlags.Recorded, isRemote: true);
         }
 
-        try
-        {
-            var activityContext = default(ActivityContext);
-            var header = CarrierHeaders.First(carrier, getter, TraceHeader);
-            if (header is not null && TryParse(header, out activityContext) &&
-                (activityContext.TraceFlags & ActivityTraceFlags.Recorded) == 0 &&
-                CarrierHeaders.First(carrier, getter, DebugIdHeader) is { Length: > 0 })
-            {
-                // A debug id next to a trace context asks for that trace to be recorded.
-                activityContext = new ActivityContext(activityContext.TraceId, activityContext.SpanId,
-                    ActivityTraceFlags.Recorded, isRemote: true);
-            }
-
-            var baggage = ExtractBaggage(carrier, getter);
-            return new PropagationContext(activityContext, baggage);
-        }
-#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no context".
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return context;
-        }
+        var baggage = PrefixedBaggage.Extract(carrier, getter, BaggagePrefix, PercentEncoding.TryDecode);
+        return new PropagationContext(activityContext, baggage);
     }
 
-    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        if (carrier is null || setter is null)
-        {
-            return;
-        }
-
         var activityContext = context.ActivityContext;
-        if (activityContext.TraceId != default && activityContext.SpanId != default)
+        if (HasSpan(activityContext))
         {
             // The parent span id is deprecated: always 0 on send. Ids go out at full width.
-            var sampled = (activityContext.TraceFlags & ActivityTraceFlags.Recorded) != 0;
             setter(carrier, TraceHeader, string.Concat(activityContext.TraceId.ToHexString(), ":",
-                activityContext.SpanId.ToHexString(), sampled ? ":0:01" : ":0:00"));
+                activityContext.SpanId.ToHexString(), IsSampled(activityContext) ? ":0:01" : ":0:00"));
         }
 
-        var sent = default(BaggageCollector);
-        foreach (var (key, value) in context.Baggage)
-        {
-            // Header names must be tokens; encoded values are ASCII. Limits as for W3C baggage.
-            if (value is not null && CarrierHeaders.IsToken(key) && PercentEncoding.TryEncode(value, out var encoded) &&
-                sent.TryAdd(key, encoded, BaggagePrefix.Length + key.Length + encoded.Length))
-            {
-                setter(carrier, BaggagePrefix + key, encoded);
-            }
-        }
+        // Encoded values are ASCII, so any baggage value can be sent.
+        PrefixedBaggage.Inject(context.Baggage, carrier, setter, BaggagePrefix, PercentEncoding.TryEncode);
     }
 
     /// <summary>
@@ -154,26 +125,5 @@ internal sealed class JaegerPropagator : TextMapPropagator
         }
 
         return true;
-    }
-
-    private static Baggage ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
-    {
-        var names = CarrierHeaders.NamesWithPrefix(carrier, BaggagePrefix);
-        if (names is null)
-        {
-            return default;
-        }
-
-        var collector = default(BaggageCollector);
-        foreach (var name in names)
-        {
-            var raw = CarrierHeaders.First(carrier, getter, name);
-            if (raw is not null && PercentEncoding.TryDecode(raw, out var value))
-            {
-                collector.TryAdd(name[BaggagePrefix.Length..], value, name.Length + 2 + raw.Length);
-            }
-        }
-
-        return collector.ToBaggage();
     }
 }

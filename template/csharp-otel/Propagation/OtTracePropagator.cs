@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
 namespace FunctionHost.Propagation;
@@ -13,7 +12,7 @@ namespace FunctionHost.Propagation;
 /// "when truncating, the least significant bits MUST be retained"), and baggage is only read next to a valid
 /// trace context.
 /// </remarks>
-internal sealed class OtTracePropagator : TextMapPropagator
+internal sealed class OtTracePropagator : HeaderPropagator
 {
     public const string TraceIdHeader = "ot-tracer-traceid";
     public const string SpanIdHeader = "ot-tracer-spanid";
@@ -24,85 +23,49 @@ internal sealed class OtTracePropagator : TextMapPropagator
 
     public override ISet<string> Fields => FieldSet;
 
-    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        if (carrier is null || getter is null)
+        var traceHex = CarrierHeaders.First(carrier, getter, TraceIdHeader);
+        var spanHex = CarrierHeaders.First(carrier, getter, SpanIdHeader);
+        if (traceHex is null || spanHex is null || traceHex.Length is not (16 or 32) || spanHex.Length != 16 ||
+            !HexId.TryParseTraceId(traceHex, out var traceId) || !HexId.TryParseSpanId(spanHex, out var spanId))
         {
             return context;
         }
 
-        try
-        {
-            var traceHex = CarrierHeaders.First(carrier, getter, TraceIdHeader);
-            var spanHex = CarrierHeaders.First(carrier, getter, SpanIdHeader);
-            if (traceHex is null || spanHex is null || traceHex.Length is not (16 or 32) || spanHex.Length != 16 ||
-                !HexId.TryParseTraceId(traceHex, out var traceId) || !HexId.TryParseSpanId(spanHex, out var spanId))
-            {
-                return context;
-            }
-
-            // Only "true" means sampled (reference behaviour); absent or anything else is not sampled.
-            var sampled = CarrierHeaders.First(carrier, getter, SampledHeader) == "true";
-            var activityContext = new ActivityContext(traceId, spanId,
-                sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, isRemote: true);
-            return new PropagationContext(activityContext, ExtractBaggage(carrier, getter));
-        }
-#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no context".
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return context;
-        }
+        // Only "true" means sampled (reference behaviour); absent or anything else is not sampled.
+        var sampled = CarrierHeaders.First(carrier, getter, SampledHeader) == "true";
+        var activityContext = new ActivityContext(traceId, spanId,
+            sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, isRemote: true);
+        return new PropagationContext(activityContext, PrefixedBaggage.Extract(carrier, getter, BaggagePrefix, AsIs));
     }
 
-    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         var activityContext = context.ActivityContext;
-        if (carrier is null || setter is null || activityContext.TraceId == default || activityContext.SpanId == default)
+        if (!HasSpan(activityContext))
         {
             return;
         }
 
         setter(carrier, TraceIdHeader, activityContext.TraceId.ToHexString()[16..]);
         setter(carrier, SpanIdHeader, activityContext.SpanId.ToHexString());
-        setter(carrier, SampledHeader, (activityContext.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "true" : "false");
+        setter(carrier, SampledHeader, IsSampled(activityContext) ? "true" : "false");
 
-        var sent = default(BaggageCollector);
-        foreach (var (key, value) in context.Baggage)
-        {
-            // Raw values: a key that is no header token or a value with control characters cannot be sent.
-            if (value is not null && CarrierHeaders.IsToken(key) && IsHeaderValue(value) &&
-                sent.TryAdd(key, value, BaggagePrefix.Length + key.Length + value.Length))
-            {
-                setter(carrier, BaggagePrefix + key, value);
-            }
-        }
+        // Raw values: one with control characters cannot be sent.
+        PrefixedBaggage.Inject(context.Baggage, carrier, setter, BaggagePrefix, IsHeaderValue);
     }
 
-    private static Baggage ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    private static bool AsIs(string input, out string output)
     {
-        var names = CarrierHeaders.NamesWithPrefix(carrier, BaggagePrefix);
-        if (names is null)
-        {
-            return default;
-        }
-
-        var collector = default(BaggageCollector);
-        foreach (var name in names)
-        {
-            var value = CarrierHeaders.First(carrier, getter, name);
-            if (value is not null)
-            {
-                collector.TryAdd(name[BaggagePrefix.Length..], value, name.Length + 2 + value.Length);
-            }
-        }
-
-        return collector.ToBaggage();
+        output = input;
+        return true;
     }
 
     /// <summary>The reference's rule: tab, visible ASCII and 0x80-0xFF.</summary>
-    private static bool IsHeaderValue(string value)
+    private static bool IsHeaderValue(string value, out string output)
     {
+        output = value;
         foreach (var c in value)
         {
             if (!(c == '\t' || (c >= ' ' && c <= '~') || (c >= '\u0080' && c <= '\u00FF')))

@@ -10,7 +10,7 @@ namespace FunctionHost.Propagation;
 /// OpenTelemetry SDKs; this one percent-encodes like the JavaScript reference (encodeURIComponent).
 /// Member properties (";prop") are dropped: .NET's <see cref="Baggage"/> has nowhere to keep them.
 /// </summary>
-internal sealed class W3CBaggagePropagator : TextMapPropagator
+internal sealed class W3CBaggagePropagator : HeaderPropagator
 {
     public const string HeaderName = "baggage";
 
@@ -18,44 +18,30 @@ internal sealed class W3CBaggagePropagator : TextMapPropagator
 
     public override ISet<string> Fields => FieldSet;
 
-    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        if (carrier is null || getter is null)
+        var values = getter(carrier, HeaderName);
+        if (values is null)
         {
             return context;
         }
 
-        try
+        // Several baggage headers count as one list (RFC 9110 field combination), limits shared.
+        var collector = default(BaggageCollector);
+        foreach (var value in values)
         {
-            var values = getter(carrier, HeaderName);
-            if (values is null)
+            if (!string.IsNullOrEmpty(value))
             {
-                return context;
+                Parse(value, ref collector);
             }
-
-            // Several baggage headers count as one list (RFC 9110 field combination), limits shared.
-            var collector = default(BaggageCollector);
-            foreach (var value in values)
-            {
-                if (!string.IsNullOrEmpty(value))
-                {
-                    Parse(value, ref collector);
-                }
-            }
-
-            return collector.Count == 0 ? context : new PropagationContext(context.ActivityContext, collector.ToBaggage());
         }
-#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no baggage".
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return context;
-        }
+
+        return collector.Count == 0 ? context : new PropagationContext(context.ActivityContext, collector.ToBaggage());
     }
 
-    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        if (carrier is null || setter is null || context.Baggage.Count == 0)
+        if (context.Baggage.Count == 0)
         {
             return;
         }

@@ -12,7 +12,7 @@ namespace FunctionHost.Propagation;
 /// "not decided yet", which defers to the local sampler and, as for B3, is handed on as sampled.
 /// Other fields (Self, Lineage, custom keys) are ignored on extraction and not sent.
 /// </remarks>
-internal sealed class XRayPropagator : TextMapPropagator
+internal sealed class XRayPropagator : HeaderPropagator
 {
     public const string HeaderName = "x-amzn-trace-id";
 
@@ -22,38 +22,24 @@ internal sealed class XRayPropagator : TextMapPropagator
 
     public override ISet<string> Fields => FieldSet;
 
-    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        if (carrier is null || getter is null)
-        {
-            return context;
-        }
-
-        try
-        {
-            var header = CarrierHeaders.First(carrier, getter, HeaderName);
-            return header is not null && TryParse(header, out var activityContext)
-                ? new PropagationContext(activityContext, context.Baggage)
-                : context;
-        }
-#pragma warning disable CA1031 // A propagator must never fail a request: any surprise means "no context".
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return context;
-        }
+        var header = CarrierHeaders.First(carrier, getter, HeaderName);
+        return header is not null && TryParse(header, out var activityContext)
+            ? new PropagationContext(activityContext, context.Baggage)
+            : context;
     }
 
-    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         var activityContext = context.ActivityContext;
-        if (carrier is null || setter is null || activityContext.TraceId == default || activityContext.SpanId == default)
+        if (!HasSpan(activityContext))
         {
             return;
         }
 
         var traceId = activityContext.TraceId.ToHexString();
-        var sampled = (activityContext.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        var sampled = IsSampled(activityContext);
         setter(carrier, HeaderName, string.Concat(
             string.Concat("Root=1-", traceId.AsSpan(0, 8), "-", traceId.AsSpan(8)),
             ";Parent=", activityContext.SpanId.ToHexString(), sampled ? ";Sampled=1" : ";Sampled=0"));

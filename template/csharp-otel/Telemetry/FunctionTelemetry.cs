@@ -1,4 +1,5 @@
 using FunctionHost.Configuration;
+using FunctionHost.Telemetry.Export;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -35,6 +36,11 @@ internal static class FunctionTelemetry
 
         builder.Logging.UseLogFormat(settings.LogFormat);
 
+        // Export outcomes of every signal: retries, warnings, the dropped-span summary and the shutdown report.
+        var monitor = new ExportMonitor(settings.ExportRetryTimeout);
+        builder.Services.AddSingleton(monitor);
+        builder.Services.AddHostedService<ExportMonitorService>();
+
         var fallbackServiceName = ServiceName.Fallback(configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
@@ -55,7 +61,7 @@ internal static class FunctionTelemetry
             telemetry.WithTracing(tracing =>
             {
                 TelemetryDefaults.ConfigureTracing(tracing);
-                AddExporters(tracing, settings.Traces, configuration);
+                AddExporters(tracing, settings.Traces, configuration, monitor);
             });
         }
 
@@ -64,25 +70,26 @@ internal static class FunctionTelemetry
             telemetry.WithMetrics(metrics =>
             {
                 TelemetryDefaults.ConfigureMetrics(metrics);
-                AddExporters(metrics, settings.Metrics, configuration);
+                AddExporters(metrics, settings.Metrics, configuration, monitor);
             });
         }
 
         if (settings.Logs != TelemetryExporters.None)
         {
             telemetry.WithLogging(
-                logging => AddExporters(logging, settings.Logs, configuration),
+                logging => AddExporters(logging, settings.Logs, configuration, monitor),
                 options => options.IncludeFormattedMessage = true);
         }
 
         return builder;
     }
 
-    private static void AddExporters(TracerProviderBuilder tracing, TelemetryExporters exporters, IConfiguration configuration)
+    private static void AddExporters(TracerProviderBuilder tracing, TelemetryExporters exporters, IConfiguration configuration, ExportMonitor monitor)
     {
         if (exporters.HasFlag(TelemetryExporters.Otlp))
         {
-            tracing.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Traces));
+            tracing.AddProcessor(new SpanEndCounter(monitor));
+            tracing.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Traces, monitor));
         }
 
         if (exporters.HasFlag(TelemetryExporters.Console))
@@ -91,11 +98,11 @@ internal static class FunctionTelemetry
         }
     }
 
-    private static void AddExporters(MeterProviderBuilder metrics, TelemetryExporters exporters, IConfiguration configuration)
+    private static void AddExporters(MeterProviderBuilder metrics, TelemetryExporters exporters, IConfiguration configuration, ExportMonitor monitor)
     {
         if (exporters.HasFlag(TelemetryExporters.Otlp))
         {
-            metrics.AddOtlpExporter((options, _) => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Metrics));
+            metrics.AddOtlpExporter((options, _) => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Metrics, monitor));
         }
 
         if (exporters.HasFlag(TelemetryExporters.Console))
@@ -104,12 +111,12 @@ internal static class FunctionTelemetry
         }
     }
 
-    private static void AddExporters(LoggerProviderBuilder logging, TelemetryExporters exporters, IConfiguration configuration)
+    private static void AddExporters(LoggerProviderBuilder logging, TelemetryExporters exporters, IConfiguration configuration, ExportMonitor monitor)
     {
         logging.AddProcessor(new InvocationLogProcessor());
         if (exporters.HasFlag(TelemetryExporters.Otlp))
         {
-            logging.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Logs));
+            logging.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Logs, monitor));
         }
 
         if (exporters.HasFlag(TelemetryExporters.Console))

@@ -7,4 +7,5 @@ internal sealed record TelemetrySettings(
     TelemetryExporters Metrics,
     TelemetryExporters Logs,
     LogFormat LogFormat,
-    bool ResponseTraceparent);
+    bool ResponseTraceparent,
+    TimeSpan ExportRetryTimeout);

@@ -104,20 +104,15 @@ public sealed class AspireDashboard : IDisposable
     /// <summary>Polls until at least <paramref name="count"/> spans of <paramref name="traceId"/> have arrived.</summary>
     public async Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(string traceId, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         IReadOnlyList<ReceivedSpan> found = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            found = (await GetSpansAsync(MaxTraces)).Where(s => s.TraceId == traceId).ToList();
-            if (found.Count >= count)
+        return await Poll.UntilAsync(
+            async () =>
             {
-                return found;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{found.Count} of {count} spans of trace {traceId} arrived.");
+                found = (await GetSpansAsync(MaxTraces)).Where(s => s.TraceId == traceId).ToList();
+                return found.Count >= count ? found : null;
+            },
+            timeout ?? TimeSpan.FromSeconds(30), () => $"{found.Count} of {count} spans of trace {traceId} arrived.",
+            TimeSpan.FromMilliseconds(200));
     }
 
     private static Dictionary<string, string> ReadAttributes(JsonElement element)

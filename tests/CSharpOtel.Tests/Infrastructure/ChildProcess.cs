@@ -68,30 +68,25 @@ public sealed class ChildProcess : IDisposable
     public async Task WaitForHttpAsync(string url, TimeSpan timeout)
     {
         using var client = new HttpClient(new UntracedHandler()) { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Process.HasExited)
+        await Poll.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"Process exited with {Process.ExitCode} before answering:\n{Output}");
-            }
+                if (Process.HasExited)
+                {
+                    throw new InvalidOperationException($"Process exited with {Process.ExitCode} before answering:\n{Output}");
+                }
 
-            try
-            {
-                using var response = await client.GetAsync(url);
-                return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"{url} did not answer within {timeout}:\n{Output}");
+                try
+                {
+                    using var response = await client.GetAsync(url);
+                    return true;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            timeout, () => $"{url} did not answer:\n{Output}");
     }
 
     public void Dispose()

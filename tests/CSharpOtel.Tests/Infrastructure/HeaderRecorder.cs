@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CSharpOtel.Tests.Infrastructure;
 
-/// <summary>A real downstream HTTP server on loopback that records the headers of every request it receives.</summary>
+/// <summary>
+/// A real downstream HTTP server on loopback (no OpenTelemetry of its own) that records every request it receives:
+/// the receiving end of a handler's outgoing HttpClient call, or a stand-in collector that keeps what was exported.
+/// </summary>
 public sealed class HeaderRecorder : IAsyncDisposable
 {
     private readonly WebApplication _app;

@@ -5,22 +5,32 @@ namespace CSharpOtel.Tests.Infrastructure;
 
 /// <summary>
 /// The host published once per test run (faas-cli's shrinkwrap layout, with the lifecycle tests' function) and
-/// started as a real child process, which these tests signal as of-watchdog does.
+/// started as a real child process: on its own (<see cref="StartAsync"/>, signalled directly), or behind a
+/// watchdog that is PID 1 of its own PID namespace (<see cref="StartUnderWatchdogAsync"/>), as in a container.
 /// </summary>
 public sealed class PublishedHost : IDisposable
 {
+    /// <summary>A real fwatchdog binary to use instead of <see cref="WatchdogEmulator"/> (dev/real-watchdog.sh sets it).</summary>
+    public const string RealWatchdogVariable = "CSHARP_OTEL_TEST_FWATCHDOG";
+
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
     private const string LayoutName = "lifecycle-fn";
     private static FaasCliLayout? _layout;
+    private readonly int? _signalTarget;
+    private readonly string? _scratch;
 
-    private PublishedHost(ChildProcess process, int port)
+    private PublishedHost(ChildProcess process, int port, int? signalTarget = null, string? scratch = null)
     {
         Process = process;
         Url = $"http://127.0.0.1:{port}";
+        _signalTarget = signalTarget;
+        _scratch = scratch;
     }
 
+    /// <summary>The host itself, or under a watchdog the <c>unshare</c> process, which exits when the watchdog does.</summary>
     public ChildProcess Process { get; }
 
+    /// <summary>Where callers send requests: the host, or the watchdog in front of it.</summary>
     public string Url { get; }
 
     public string Output => Process.Output;
@@ -47,14 +57,90 @@ public sealed class PublishedHost : IDisposable
         return host;
     }
 
-    /// <summary>Sends a real SIGTERM (of-watchdog forwards it at once) or SIGINT (a terminal's Ctrl+C) to the host.</summary>
+    /// <summary>
+    /// Runs the host behind a watchdog, as the Dockerfile does: <see cref="WatchdogEmulator"/> (or the fwatchdog named
+    /// by <see cref="RealWatchdogVariable"/>) as PID 1 of a new PID namespace (<c>unshare --pid --fork</c>), with
+    /// the host as its child. When the watchdog exits, the kernel kills the host, whatever it was doing, exactly as
+    /// in a container. The watchdog and the host share <paramref name="environment"/>, as in a container; the
+    /// template's export defaults apply unless a test sets them.
+    /// </summary>
+    public static async Task<PublishedHost> StartUnderWatchdogAsync(IDictionary<string, string?> environment)
+    {
+        var output = await Published.Value;
+        var (hostPort, watchdogPort) = (FreePort.Next(), FreePort.Next());
+        var scratch = Directory.CreateTempSubdirectory("csharp-otel-watchdog-").FullName;
+        var merged = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{hostPort}",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["mode"] = "http",
+            ["fprocess"] = Path.Combine(output, "FunctionHost"),
+            ["upstream_url"] = $"http://127.0.0.1:{hostPort}",
+            ["port"] = watchdogPort.ToString(CultureInfo.InvariantCulture),
+            ["TMPDIR"] = scratch, // the real watchdog's lock file
+        };
+        foreach (var (key, value) in environment)
+        {
+            merged[key] = value;
+        }
+
+        string[] watchdog = Environment.GetEnvironmentVariable(RealWatchdogVariable) is { Length: > 0 } real
+            ? [real]
+            : [Dotnet.Executable, typeof(WatchdogEmulator).Assembly.Location, "watchdog"];
+        var process = ChildProcess.Start("unshare", output, merged, ["--pid", "--fork", "--kill-child", .. watchdog]);
+        var pid1 = await NamespaceInitAsync(process);
+        var host = new PublishedHost(process, watchdogPort, pid1, scratch);
+        await process.WaitForHttpAsync($"http://127.0.0.1:{hostPort}/_/health", TimeSpan.FromSeconds(30));
+        await process.WaitForHttpAsync(host.Url + "/_/health", TimeSpan.FromSeconds(10));
+        return host;
+    }
+
+    /// <summary>The watchdog: the child of <c>unshare --fork</c>, PID 1 in its namespace.</summary>
+    private static async Task<int> NamespaceInitAsync(ChildProcess unshare)
+    {
+        var pid = unshare.Process.Id;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (unshare.Process.HasExited)
+            {
+                unshare.Process.WaitForExit();
+                throw new InvalidOperationException(
+                    $"unshare --pid --fork exited {unshare.Process.ExitCode}: these tests run the watchdog as PID 1 of its own PID namespace, " +
+                    $"which needs root (or unprivileged user namespaces) and util-linux's unshare:\n{unshare.Output}");
+            }
+
+            try
+            {
+                var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (children is [var child, ..])
+                {
+                    return int.Parse(child, CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"unshare started no child within 10 s:\n{unshare.Output}");
+    }
+
+    /// <summary>
+    /// Sends a real signal: SIGTERM (of-watchdog forwards it at once) or SIGINT (a terminal's Ctrl+C) to the host,
+    /// or, behind a watchdog, to the watchdog, as the container runtime does.
+    /// </summary>
     public void Signal(string signal)
     {
-        using var kill = System.Diagnostics.Process.Start("kill", ["-s", signal, Process.Process.Id.ToString(CultureInfo.InvariantCulture)]);
+        var target = (_signalTarget ?? Process.Process.Id).ToString(CultureInfo.InvariantCulture);
+        using var kill = System.Diagnostics.Process.Start("kill", ["-s", signal, target]);
         kill.WaitForExit();
         if (kill.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kill -s {signal} {Process.Process.Id} exited {kill.ExitCode}");
+            throw new InvalidOperationException($"kill -s {signal} {target} exited {kill.ExitCode}");
         }
     }
 
@@ -92,21 +178,9 @@ public sealed class PublishedHost : IDisposable
     }
 
     /// <summary>Polls the output until <paramref name="text"/> appears.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Output.Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"\"{text}\" did not appear in the host output within {timeout}:\n{Output}");
-    }
+    public Task WaitForOutputAsync(string text, TimeSpan timeout)
+        => Poll.UntilAsync(() => Output.Contains(text, StringComparison.Ordinal), timeout,
+            () => $"\"{text}\" did not appear in the host output:\n{Output}");
 
     private static async Task<string> PublishAsync()
     {
@@ -132,5 +206,18 @@ public sealed class PublishedHost : IDisposable
         return await Dotnet.PublishHostAsync(context);
     }
 
-    public void Dispose() => Process.Dispose();
+    public void Dispose()
+    {
+        Process.Dispose();
+        if (_scratch is not null)
+        {
+            try
+            {
+                Directory.Delete(_scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 }

@@ -47,6 +47,8 @@ public sealed class TestFunctionHost : IAsyncDisposable
             // No collector in unit tests: the OTLP exporter points at a closed port and must not matter.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            // ... and its failures are not retried, so disposing a host never waits for retries to a collector that is not there.
+            ["CSHARP_OTEL_EXPORT_RETRY_TIMEOUT"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -71,23 +73,13 @@ public sealed class TestFunctionHost : IAsyncDisposable
     }
 
     /// <summary>Waits until a span matching <paramref name="match"/> has ended (the server span ends after the response).</summary>
-    public async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
+    public Task<Activity> WaitForSpanAsync(Func<Activity, bool> match, TimeSpan? timeout = null)
+        => Poll.UntilAsync(
             // The exporter appends on request threads; a copy may catch a slot not yet filled, hence the null check.
-            var found = Spans.ToArray().FirstOrDefault(s => s is not null && match(s));
-            if (found is not null)
-            {
-                return found;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"No matching span among {Spans.Count}: {string.Join(", ", Spans.Select(s => s.DisplayName))}");
-    }
+            () => Spans.ToArray().FirstOrDefault(s => s is not null && match(s)),
+            timeout ?? TimeSpan.FromSeconds(10),
+            () => $"No matching span among {Spans.Count}: {string.Join(", ", Spans.Select(s => s.DisplayName))}",
+            TimeSpan.FromMilliseconds(20));
 
     public Task<Activity> WaitForServerSpanAsync(TimeSpan? timeout = null)
         => WaitForSpanAsync(s => s.Kind == ActivityKind.Server, timeout);

@@ -43,8 +43,11 @@ public sealed class WatchdogDurationTest
     public void Read_Defaults()
     {
         var options = LifecycleOptions.Read(Configuration(), new ConfigurationWarnings());
-        Assert.Equal(TimeSpan.FromSeconds(10), options.GracePeriod);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.DrainLimit);
+        // of-watchdog's own defaults: 30 s for every timeout, healthcheck_interval = write_timeout.
+        Assert.Equal(TimeSpan.FromSeconds(30), options.GracePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(31), options.ServingPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.DrainLimit);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ExecTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.TelemetryFlushTimeout);
         Assert.Equal(30_000_000, options.MaxRequestBodySize);
         Assert.Equal(32 * 1024, options.MaxRequestHeadersTotalSize);
@@ -57,11 +60,11 @@ public sealed class WatchdogDurationTest
         var warnings = new ConfigurationWarnings();
         var options = LifecycleOptions.Read(Configuration(
             ("write_timeout", "soon"), ("healthcheck_interval", "3s"), ("max_request_body_size", "-1"), ("max_request_body_size_x", "1")), warnings);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.DrainLimit);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.DrainLimit);
         Assert.Equal(TimeSpan.FromSeconds(3), options.GracePeriod);
         Assert.Equal(30_000_000, options.MaxRequestBodySize);
         Assert.Equal(2, warnings.All.Count);
-        Assert.Contains(warnings.All, w => w is { Variable: "write_timeout", Value: "soon" } && w.Fallback.EndsWith("using 10s", StringComparison.Ordinal));
+        Assert.Contains(warnings.All, w => w is { Variable: "write_timeout", Value: "soon" } && w.Fallback.EndsWith("using 30s", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -69,8 +72,17 @@ public sealed class WatchdogDurationTest
     {
         var warnings = new ConfigurationWarnings();
         var options = LifecycleOptions.Read(Configuration(("healthcheck_interval", "1000h")), warnings);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.GracePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.GracePeriod);
         Assert.Single(warnings.All);
+    }
+
+    [Fact]
+    public void Read_ExecTimeoutZero_MeansNoLimit_AsTheWatchdog()
+    {
+        var warnings = new ConfigurationWarnings();
+        Assert.Equal(TimeSpan.Zero, LifecycleOptions.Read(Configuration(("exec_timeout", "0")), warnings).ExecTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), LifecycleOptions.Read(Configuration(("exec_timeout", "1.5s")), warnings).ExecTimeout);
+        Assert.Empty(warnings.All);
     }
 
     [Fact]

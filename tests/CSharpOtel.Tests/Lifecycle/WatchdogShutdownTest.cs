@@ -5,7 +5,12 @@ using Xunit.Abstractions;
 
 namespace CSharpOtel.Tests.Lifecycle;
 
-/// <summary>SIGTERM as of-watchdog delivers it, to the published host running as a child process.</summary>
+/// <summary>
+/// Shutdown as it happens in a container: the published host behind the watchdog (<see cref="WatchdogEmulator"/>,
+/// PID 1 of its own PID namespace, so its exit kills the host), SIGTERM sent to the watchdog, which forwards it
+/// at once, routes for healthcheck_interval, drains its own requests and exits. The host's own second-signal and
+/// drain-limit behaviour is tested on the host alone: the watchdog forwards only the first SIGTERM.
+/// </summary>
 [Collection(OtlpReceiverCollection.Name)]
 public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestOutputHelper log)
 {
@@ -13,7 +18,7 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
     public async Task Sigterm_DuringLoad_ServesGraceAndDrainsThenExitsZeroWithEverySpanDelivered()
     {
         var grace = TimeSpan.FromSeconds(3);
-        using var host = await PublishedHost.StartAsync(new Dictionary<string, string?>
+        using var host = await PublishedHost.StartUnderWatchdogAsync(new Dictionary<string, string?>
         {
             ["OTEL_SERVICE_NAME"] = "lifecycle-sigterm",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Dashboard.OtlpHttpEndpoint,
@@ -39,7 +44,7 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
         // Started just before the grace period ends, still running when the host stops accepting: drained.
         var late = Enumerable.Range(0, 4).Select(_ => TracedLoad.SendAsync(client, host.Url + "/slow?ms=2500")).ToList();
 
-        // Once the grace period is over, a new connection is refused.
+        // Once the grace period is over, the watchdog refuses a new connection.
         await Task.Delay(grace + TimeSpan.FromMilliseconds(700) - sinceSignal.Elapsed);
         using var fresh = TracedLoad.NewClient();
         var afterGrace = await TracedLoad.SendAsync(fresh, host.Url + "/");
@@ -52,13 +57,90 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
         Assert.True(during.Count >= 10, $"only {during.Count} requests during the grace period");
         Assert.Null(afterGrace.Status);
         Assert.Equal(0, host.Process.Process.ExitCode);
-        // Grace (3 s) + the late requests (2.5 s) + flush; far below grace + write_timeout + telemetry_flush_timeout.
-        Assert.InRange(exitedAfter, grace, TimeSpan.FromSeconds(10));
+        // The watchdog exits once the late requests (2.5 s) are answered after its grace (3 s), killing the host.
+        Assert.InRange(exitedAfter, grace, TimeSpan.FromSeconds(8));
 
         var ids = all.Select(r => r.TraceId).ToList();
         var arrived = await TracedLoad.WaitForTracesAsync(receiver.Dashboard, ids, TimeSpan.FromSeconds(20));
         log.WriteLine($"spans delivered {arrived.Count} of {ids.Count}");
         Assert.Equal(ids.Count, arrived.Count);
+    }
+
+    [Fact]
+    public async Task RollingStop_SteadyTraffic_EveryAnsweredRequestHasItsSpan()
+    {
+        // A rolling update's stop: light steady traffic, healthcheck_interval 2 s, the template's batching (5 s).
+        var routing = TimeSpan.FromSeconds(2);
+        using var host = await PublishedHost.StartUnderWatchdogAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_SERVICE_NAME"] = "lifecycle-rolling-stop",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Dashboard.OtlpHttpEndpoint,
+            ["healthcheck_interval"] = "2s",
+            ["write_timeout"] = "3s",
+        });
+        using var client = TracedLoad.NewClient();
+
+        var clock = Stopwatch.StartNew();
+        var load = SteadyLoadAsync(client, host.Url + "/slow?ms=5", clock, TimeSpan.FromMilliseconds(66),
+            until: () => host.Process.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var signalledAt = clock.Elapsed;
+        host.Signal("TERM");
+        var results = await load;
+        await host.WaitForExitAsync(clock, TimeSpan.FromSeconds(10));
+
+        var answered = results.Where(r => r.Result.Status == HttpStatusCode.OK).Select(r => r.Result).ToList();
+        var routed = results.Where(r => r.SentAt < signalledAt + routing - TimeSpan.FromMilliseconds(250)).Select(r => r.Result).ToList();
+        var arrived = await TracedLoad.WaitForTracesAsync(receiver.Dashboard, answered.Select(r => r.TraceId).ToList(), TimeSpan.FromSeconds(20));
+        log.WriteLine($"sent {results.Count}, answered 200 {answered.Count} ({results.Count(r => r.SentAt > signalledAt && r.Result.Status == HttpStatusCode.OK)} after SIGTERM), " +
+                      $"failed while routed {routed.Count(r => r.Status != HttpStatusCode.OK)}, spans received {arrived.Count} of {answered.Count}, " +
+                      $"watchdog exit {host.Process.Process.ExitCode}");
+
+        Assert.True(routed.All(r => r.Status == HttpStatusCode.OK), TracedLoad.Describe(routed) + "\n" + host.Output);
+        Assert.True(results.Count(r => r.SentAt > signalledAt && r.Result.Status == HttpStatusCode.OK) >= 20, "too few requests after SIGTERM");
+        Assert.Equal(0, host.Process.Process.ExitCode);
+        Assert.True(answered.Count == arrived.Count,
+            $"{answered.Count - arrived.Count} of {answered.Count} answered requests have no span at the receiver\n{host.Output}");
+
+        // Spans ended early to be exported before their response completes are complete all the same.
+        var late = answered.Where(r => results.Single(x => x.Result == r).SentAt > signalledAt).Select(r => r.TraceId).ToHashSet();
+        var lateSpans = (await receiver.Dashboard.GetSpansAsync(AspireDashboard.MaxTraces)).Where(s => late.Contains(s.TraceId) && s.Kind == ReceivedSpan.ServerKind).ToList();
+        Assert.Equal(late.Count, lateSpans.Count);
+        Assert.All(lateSpans, s => Assert.Equal("200", s.Attribute("http.response.status_code")));
+    }
+
+    [Fact]
+    public async Task DefaultTimeouts_NoRequestFailsWhileTheWatchdogRoutes()
+    {
+        // No timeout set, as faas-cli new writes stack.yml: the watchdog routes for 30 s (write_timeout's default).
+        var routing = TimeSpan.FromSeconds(30);
+        using var host = await PublishedHost.StartUnderWatchdogAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_SERVICE_NAME"] = "lifecycle-default-timeouts",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Dashboard.OtlpHttpEndpoint,
+        });
+        using var client = TracedLoad.NewClient();
+
+        var clock = Stopwatch.StartNew();
+        host.Signal("TERM");
+        var results = await SteadyLoadAsync(client, host.Url + "/slow?ms=5", clock, TimeSpan.FromMilliseconds(250),
+            until: () => clock.Elapsed > routing - TimeSpan.FromMilliseconds(500));
+        var exitedAfter = await host.WaitForExitAsync(clock, TimeSpan.FromSeconds(10));
+
+        var failed = results.Where(r => r.Result.Status != HttpStatusCode.OK).ToList();
+        var arrived = await TracedLoad.WaitForTracesAsync(receiver.Dashboard, results.Select(r => r.Result.TraceId).ToList(), TimeSpan.FromSeconds(20));
+        log.WriteLine($"sent {results.Count} over {routing.TotalSeconds:F0} s after SIGTERM, failed {failed.Count} " +
+                      $"(the first {(failed.Count > 0 ? failed[0].SentAt.TotalSeconds : 0):F1} s after SIGTERM), spans received {arrived.Count}, watchdog exit after {exitedAfter.TotalSeconds:F1} s");
+
+        if (failed.Count > 0)
+        {
+            Assert.Fail($"{failed.Count} of {results.Count} failed, the first {failed[0].SentAt.TotalSeconds:F1} s after SIGTERM:\n" +
+                        TracedLoad.Describe(failed.Select(r => r.Result)) + "\n" + host.Output);
+        }
+
+        Assert.True(results.Count >= 100, $"only {results.Count} requests");
+        Assert.Equal(0, host.Process.Process.ExitCode);
+        Assert.Equal(results.Count, arrived.Count);
     }
 
     [Fact]
@@ -75,7 +157,7 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
 
         var sinceSignal = Stopwatch.StartNew();
         host.Signal("TERM");
-        await host.WaitForOutputAsync("SIGTERM received; serving for 00:01:00", TimeSpan.FromSeconds(5));
+        await host.WaitForOutputAsync("SIGTERM received; serving for 00:01:01", TimeSpan.FromSeconds(5));
         host.Signal("TERM");
         var exitedAfter = await host.WaitForExitAsync(sinceSignal, TimeSpan.FromSeconds(20));
 
@@ -106,9 +188,30 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
 
         log.WriteLine($"exit {host.Process.Process.ExitCode} after {exitedAfter.TotalMilliseconds:F0} ms");
         Assert.Equal(0, host.Process.Process.ExitCode);
-        // 0.5 s grace + 2 s drain + at most 2 s flush, plus process teardown.
-        Assert.InRange(exitedAfter, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(6));
+        // 0.5 s grace + 1 s routing slack + 2 s drain + at most 2 s flush, plus process teardown.
+        Assert.InRange(exitedAfter, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(7));
         Assert.Contains("drain limit 00:00:02 reached; aborted 1 request(s)", host.Output, StringComparison.Ordinal);
         Assert.Null((await stuck).Status);
+    }
+
+    /// <summary>One request every <paramref name="interval"/>, whatever the earlier ones do, until <paramref name="until"/>.</summary>
+    private static async Task<List<(TimeSpan SentAt, TracedResult Result)>> SteadyLoadAsync(
+        HttpClient client, string url, Stopwatch clock, TimeSpan interval, Func<bool> until)
+    {
+        var sends = new List<Task<(TimeSpan, TracedResult)>>();
+        var next = clock.Elapsed;
+        while (!until())
+        {
+            sends.Add(SendAsync(clock.Elapsed));
+            next += interval;
+            if (next - clock.Elapsed is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait);
+            }
+        }
+
+        return [.. await Task.WhenAll(sends)];
+
+        async Task<(TimeSpan, TracedResult)> SendAsync(TimeSpan sentAt) => (sentAt, await TracedLoad.SendAsync(client, url));
     }
 }

@@ -185,9 +185,9 @@ public sealed class PropagationEndToEndTest
     [Fact]
     public async Task Outgoing_AllFormats_CarryTheSameTraceAndTheBaggage()
     {
-        await using var downstream = await DownstreamServer.StartAsync();
+        await using var downstream = await HeaderRecorder.StartAsync();
         var observed = new Observed();
-        await using var host = await StartAsync("tracecontext,baggage,b3,b3multi,jaeger,ottrace,xray", observed, downstream.Address);
+        await using var host = await StartAsync("tracecontext,baggage,b3,b3multi,jaeger,ottrace,xray", observed, new Uri(downstream.Url, "/downstream"));
         await SendAsync(host, ("traceparent", $"00-{TraceId}-{SpanId}-01"), ("baggage", "tenant=acme"));
 
         var headers = Assert.Single(downstream.Requests);
@@ -226,9 +226,9 @@ public sealed class PropagationEndToEndTest
     [InlineData("none", new string[0])]
     public async Task Outgoing_OnlyTheConfiguredFormats(string propagators, string[] expected)
     {
-        await using var downstream = await DownstreamServer.StartAsync();
+        await using var downstream = await HeaderRecorder.StartAsync();
         var observed = new Observed();
-        await using var host = await StartAsync(propagators, observed, downstream.Address);
+        await using var host = await StartAsync(propagators, observed, new Uri(downstream.Url, "/downstream"));
         await SendAsync(host);
 
         var headers = Assert.Single(downstream.Requests);
@@ -250,7 +250,7 @@ public sealed class PropagationEndToEndTest
         Assert.Equal(TraceId, span.TraceId.ToHexString());
     }
 
-    private static string[] PropagationHeaderNames(Dictionary<string, string> headers)
+    private static string[] PropagationHeaderNames(IDictionary<string, string> headers)
         => [.. headers.Keys
             .Where(name => PropagationHeaders.Any(p => p.EndsWith('-') ? name.StartsWith(p, StringComparison.Ordinal) : name == p))
             .Order(StringComparer.Ordinal)];

@@ -54,7 +54,10 @@ public sealed class PropagationFuzzTest
             PropagationContext context;
             try
             {
-                context = propagator.Extract(default, carrier, static (c, name) => c.TryGetValue(name, out var v) ? (IEnumerable<string>)v! : null);
+                // One format alone is read without HeaderPropagator's safety net: a parser that throws is a bug here.
+                context = propagator.Propagators is [HeaderPropagator single]
+                    ? single.ExtractUnguarded(default, carrier, Getter)
+                    : propagator.Extract(default, carrier, Getter);
             }
             catch (Exception e)
             {
@@ -73,6 +76,9 @@ public sealed class PropagationFuzzTest
         // The mutations start from valid headers, so some survive: the checks above did see valid results.
         Assert.InRange(valid, 1, Iterations);
     }
+
+    private static IEnumerable<string>? Getter(Dictionary<string, string?[]> carrier, string name)
+        => carrier.TryGetValue(name, out var values) ? (IEnumerable<string>)values! : null;
 
     [Theory]
     [MemberData(nameof(Propagators))]

@@ -7,21 +7,9 @@ public sealed class OtlpExporterSettingsTest : IDisposable
 {
     private readonly DirectoryInfo _secrets = Directory.CreateTempSubdirectory("csharp-otel-secrets-");
 
-    private static async Task<IDictionary<string, string>> FirstExportAsync(HeaderRecorder collector)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (collector.Requests.TryPeek(out var request))
-            {
-                return request;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("Nothing was exported.");
-    }
+    private static Task<IDictionary<string, string>> FirstExportAsync(HeaderRecorder collector)
+        => Poll.UntilAsync(() => collector.Requests.TryPeek(out var request) ? request : null,
+            TimeSpan.FromSeconds(10), () => "Nothing was exported.");
 
     private static async Task CallAsync(TestFunctionHost host)
         => await host.Client.GetStringAsync(new Uri("/", UriKind.Relative));
@@ -84,14 +72,15 @@ public sealed class OtlpExporterSettingsTest : IDisposable
         await CallAsync(host);
 
         // Metric names are plain strings inside the protobuf body.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
         var seen = "";
-        while (DateTime.UtcNow < deadline && !(seen.Contains("http.server.request.duration", StringComparison.Ordinal) &&
-                                               seen.Contains("dotnet.gc.collections", StringComparison.Ordinal)))
-        {
-            await Task.Delay(100);
-            seen = string.Join('\n', collector.Requests.Where(r => r[HeaderRecorder.PathKey] == "/v1/metrics").Select(r => r[HeaderRecorder.BodyKey]));
-        }
+        await Poll.UntilAsync(
+            () =>
+            {
+                seen = string.Join('\n', collector.Requests.Where(r => r[HeaderRecorder.PathKey] == "/v1/metrics").Select(r => r[HeaderRecorder.BodyKey]));
+                return seen.Contains("http.server.request.duration", StringComparison.Ordinal) &&
+                       seen.Contains("dotnet.gc.collections", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(10), () => $"The exported metrics lack the request duration or GC collections: {seen.Length} bytes seen.");
 
         Assert.Contains("http.server.request.duration", seen, StringComparison.Ordinal);
         Assert.Contains("dotnet.gc.collections", seen, StringComparison.Ordinal);

@@ -87,21 +87,21 @@ public sealed class OtlpReceiverTest(AspireDashboardFixture receiver) : IDisposa
     private async Task<string> WaitForLogAsync(string traceId)
     {
         using var client = new HttpClient(new UntracedHandler()) { BaseAddress = new Uri(receiver.Dashboard.UiUrl) };
-        var deadline = DateTime.UtcNow.AddSeconds(20);
         var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await client.GetStringAsync(new Uri("/api/telemetry/logs", UriKind.Relative));
-            if (last.Contains(traceId, StringComparison.OrdinalIgnoreCase))
+        return await Poll.UntilAsync(
+            async () =>
             {
-                using var json = JsonDocument.Parse(last);
+                last = await client.GetStringAsync(new Uri("/api/telemetry/logs", UriKind.Relative));
+                if (!last.Contains(traceId, StringComparison.OrdinalIgnoreCase))
+                {
+                    return null;
+                }
+
+                using var json = JsonDocument.Parse(last); // the answer must be well-formed JSON
                 return last;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"No log record of trace {traceId} arrived: {last[..Math.Min(last.Length, 2000)]}");
+            },
+            TimeSpan.FromSeconds(20), () => $"No log record of trace {traceId} arrived: {last[..Math.Min(last.Length, 2000)]}",
+            TimeSpan.FromMilliseconds(200));
     }
 
     public void Dispose() => _files.Delete(recursive: true);

@@ -45,30 +45,27 @@ public sealed class FunctionProjectTest(AspireDashboardFixture receiver) : IDisp
     }
 
     // Connecting without a request: any HTTP request would reach the handler and make a trace of its own.
-    private static async Task WaitForPortAsync(ChildProcess process, int port, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.Process.HasExited)
+    private static Task WaitForPortAsync(ChildProcess process, int port, TimeSpan timeout)
+        => Poll.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"dotnet run exited with {process.Process.ExitCode}:\n{process.Output}");
-            }
+                if (process.Process.HasExited)
+                {
+                    throw new InvalidOperationException($"dotnet run exited with {process.Process.ExitCode}:\n{process.Output}");
+                }
 
-            try
-            {
-                using var socket = new System.Net.Sockets.TcpClient();
-                await socket.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(250);
-            }
-        }
-
-        throw new TimeoutException($"nothing listened on {port} within {timeout}:\n{process.Output}");
-    }
+                try
+                {
+                    using var socket = new System.Net.Sockets.TcpClient();
+                    await socket.ConnectAsync(IPAddress.Loopback, port);
+                    return true;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    return false;
+                }
+            },
+            timeout, () => $"nothing listened on {port}:\n{process.Output}", TimeSpan.FromMilliseconds(250));
 
     public void Dispose() => _layout.Dispose();
 }

@@ -56,6 +56,27 @@ public class TemplateConsistencyTest
     }
 
     [Fact]
+    public void Dockerfile_NamesEveryStageItUsesLiterally()
+    {
+        // podman/buildah 4.x skip a stage that is reached only through a build argument (FROM build-${AOT},
+        // COPY --from=runtime-${AOT}) and then fail with "image not known"; Docker BuildKit resolves it. So no
+        // FROM or --from may name a stage through a variable, and every stage named must exist.
+        var dockerfile = File.ReadAllText(Path.Combine(Template, "Dockerfile"));
+        var stages = Regex.Matches(dockerfile, @"(?m)^FROM .+ AS (\S+)\s*$").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Contains("ship", stages);
+        foreach (Match use in Regex.Matches(dockerfile, @"(?m)^FROM (?:--platform=\S+ )?(\S+)|--from=(\S+)"))
+        {
+            var name = use.Groups[1].Success ? use.Groups[1].Value : use.Groups[2].Value;
+            Assert.False(name.Contains('$', StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal),
+                $"the Dockerfile chooses the stage '{name}' through a variable, which podman/buildah cannot build");
+            if (!name.Contains('/', StringComparison.Ordinal) && !name.Contains(':', StringComparison.Ordinal))
+            {
+                Assert.Contains(name, stages);
+            }
+        }
+    }
+
+    [Fact]
     public void ScaffoldHandlerHash_InDirectoryBuildTargets_MatchesTheScaffold()
     {
         // Directory.Build.targets recognises the untouched scaffold Handler.cs by this hash.

@@ -2,7 +2,9 @@ namespace Function;
 
 /// <summary>
 /// The function the lifecycle tests publish in place of the scaffold (this folder is not compiled into the tests).
-/// /slow?ms=N answers after N ms; /throw fails; /wait-cancel waits until the request is aborted; /echo reads the body.
+/// /slow?ms=N answers after N ms, or stops when its token is cancelled; /ignore?ms=N answers after N ms whatever
+/// happens meanwhile (a function that ignores its token); /throw fails; /wait-cancel waits until the request is
+/// aborted; /echo reads the body.
 /// </summary>
 public class Handler(ILogger<Handler> logger)
 {
@@ -16,6 +18,11 @@ public class Handler(ILogger<Handler> logger)
                 var ms = int.Parse(context.Request.Query["ms"].ToString() is { Length: > 0 } q ? q : "0", System.Globalization.CultureInfo.InvariantCulture);
                 await Task.Delay(ms, cancellationToken);
                 await context.Response.WriteAsync("slow ok", cancellationToken);
+                return;
+            case "/ignore":
+                var ignoreMs = int.Parse(context.Request.Query["ms"].ToString() is { Length: > 0 } i ? i : "0", System.Globalization.CultureInfo.InvariantCulture);
+                await Task.Delay(ignoreMs, CancellationToken.None);
+                await context.Response.WriteAsync("ignored ok", CancellationToken.None);
                 return;
             case "/throw":
                 throw new InvalidOperationException(SecretText);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The shutdown and timeout scenarios of tests/CSharpOtel.Tests/Lifecycle against a REAL of-watchdog instead of its
+# emulation (tests/CSharpOtel.Tests/Infrastructure/WatchdogEmulator.cs): the same tests, the same published host,
+# the same real OTLP receiver (the Aspire Dashboard), with fwatchdog as PID 1 of its own PID namespace
+# (unshare --pid --fork, so its exit kills the host, as in a container). Not part of CI: CI has no fwatchdog.
+#
+#   dev/real-watchdog.sh                 # fwatchdog from $FWATCHDOG, default /tmp/csotel-real/fwatchdog
+#   RUNS=3 dev/real-watchdog.sh          # each scenario three times
+#   FWATCHDOG=/path/to/fwatchdog dev/real-watchdog.sh
+#
+# Scenarios (test name: what it prints):
+#   RollingStop_SteadyTraffic_...       ~15 requests/s, healthcheck_interval=2s, write_timeout=3s, batching defaults;
+#                                       SIGTERM; sent, answered 200, failed while routed, spans received
+#   DefaultTimeouts_...                 no timeouts set (the watchdog's 30 s); SIGTERM; 4 requests/s for 30 s;
+#                                       failed requests, spans received, when the watchdog exited
+#   ExecTimeout_...                     exec_timeout=1s, 3 s handlers honouring / ignoring their token;
+#                                       status from the watchdog, span status, error.type, the warning line
+#   Sigterm_DuringLoad_...              requests in flight at SIGTERM and at the end of healthcheck_interval
+#
+# Needs: root (or unprivileged user namespaces) for unshare --pid; port 8081 free (fwatchdog always serves its
+# metrics there and panics if it cannot, so scenarios run one at a time); the .NET SDK. Build fwatchdog from
+# github.com/openfaas/of-watchdog (`go build -o fwatchdog .`); ../shared/real-tools/setup.sh does it here.
+#
+# To compare with another version of the host, run this script in a checkout whose template/ is that version
+# (the tests themselves must be these).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+fwatchdog=${FWATCHDOG:-/tmp/csotel-real/fwatchdog}
+runs=${RUNS:-1}
+
+if [[ ! -x "$fwatchdog" ]]; then
+  echo "real-watchdog: no executable fwatchdog at $fwatchdog (set FWATCHDOG=...)" >&2
+  exit 2
+fi
+if ss -ltn 'sport = :8081' 2>/dev/null | grep -q LISTEN; then
+  echo "real-watchdog: port 8081 is taken; fwatchdog serves its metrics there and panics when it cannot" >&2
+  exit 2
+fi
+if ! unshare --pid --fork --kill-child true 2>/dev/null; then
+  echo "real-watchdog: 'unshare --pid --fork' failed; run as root" >&2
+  exit 2
+fi
+
+echo "real-watchdog: fwatchdog $fwatchdog ($("$fwatchdog" -version 2>&1 | tr '\n' ' ' | sed 's/  */ /g'))"
+echo "real-watchdog: host from $root/template/csharp-otel at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+
+dotnet build "$root/tests/CSharpOtel.Tests" --nologo -v q >/dev/null
+
+filter='FullyQualifiedName~WatchdogShutdownTest.RollingStop|FullyQualifiedName~WatchdogShutdownTest.DefaultTimeouts|FullyQualifiedName~ExecTimeoutTest|FullyQualifiedName~WatchdogShutdownTest.Sigterm_DuringLoad'
+status=0
+for run in $(seq 1 "$runs"); do
+  echo "real-watchdog: run $run of $runs"
+  log=$(mktemp)
+  if ! CSHARP_OTEL_TEST_FWATCHDOG="$fwatchdog" dotnet test "$root/tests/CSharpOtel.Tests" --no-build --nologo \
+      --filter "$filter" --logger "console;verbosity=detailed" >"$log" 2>&1; then
+    status=1
+  fi
+  # The figures each test writes, and each test's verdict.
+  grep -E '^\s+(Passed|Failed) CSharpOtel|^ (sent|requests|spans delivered|/slow:|/ignore:)' "$log" | sed 's/^ *//'
+  grep -E '^\s+Failed CSharpOtel' -A 6 "$log" | grep -E 'Error Message|Assert|of [0-9]+ answered|failed, the first' | sed 's/^ */  /' || true
+  rm -f "$log"
+done
+exit $status

@@ -1,0 +1,50 @@
+using FunctionHost.Telemetry.Export;
+
+namespace FunctionHost.Lifecycle;
+
+/// <summary>
+/// The last line about telemetry at shutdown: what was exported and what was not, by cause, and how long the flush
+/// took. It says "flushed" only when nothing was lost.
+/// </summary>
+internal static class TelemetryReport
+{
+    public static void Write(ILogger logger, ExportMonitor? monitor, bool flushed, TimeSpan budget, long elapsedMilliseconds)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        if (monitor is null)
+        {
+            WriteFlushOutcome(logger, flushed, budget, elapsedMilliseconds, delivered: 0);
+            return;
+        }
+
+        // Retries still waiting for the collector give up now: the exit is never held up by an outage.
+        monitor.Stop();
+        var traces = monitor.Traces;
+        var pending = monitor.SpansPending;
+        var lost = monitor.SpansQueueFull + traces.NotDelivered + pending;
+        var others = string.Concat(
+            new[] { monitor.Metrics, monitor.Logs }
+                .Where(s => s.NotDelivered > 0)
+                .Select(s => $"; {s.Signal.Name}: {s.Delivered} {s.Signal.Items} exported, {s.NotDelivered} not delivered"));
+        if (lost == 0 && others.Length == 0)
+        {
+            WriteFlushOutcome(logger, flushed, budget, elapsedMilliseconds, traces.Delivered);
+            return;
+        }
+
+        LifecycleLog.FlushLost(logger, elapsedMilliseconds, traces.Delivered, lost, monitor.SpansQueueFull, traces.Expired, monitor.RetryTimeout,
+            traces.Rejected, traces.Abandoned, pending, others);
+    }
+
+    private static void WriteFlushOutcome(ILogger logger, bool flushed, TimeSpan budget, long elapsedMilliseconds, long delivered)
+    {
+        if (flushed)
+        {
+            LifecycleLog.Flushed(logger, elapsedMilliseconds, delivered);
+        }
+        else
+        {
+            LifecycleLog.FlushTimedOut(logger, budget);
+        }
+    }
+}

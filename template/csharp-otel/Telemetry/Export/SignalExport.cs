@@ -1,0 +1,88 @@
+namespace FunctionHost.Telemetry.Export;
+
+/// <summary>
+/// The export record of one signal: how many items were delivered, rejected, or given up after the retry
+/// timeout, and whether exports are failing now. It logs one warning when exports start failing and one line
+/// when they succeed again, never one per batch. Called from the signal's exporter thread only.
+/// </summary>
+internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
+{
+    private long _delivered;
+    private long _rejected;
+    private long _expired;
+    private long _abandoned;
+    private long _failingSince;
+    private string? _endpoint;
+    private string? _cause;
+
+    public ExportSignal Signal => signal;
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Items the collector refused with a non-retryable answer.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>Items given up after retrying for the retry timeout.</summary>
+    public long Expired => Interlocked.Read(ref _expired);
+
+    /// <summary>Items whose retries were cut short by shutdown.</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
+
+    public long NotDelivered => Rejected + Expired + Abandoned;
+
+    /// <summary>True once an export has succeeded: a later protocol error is then a restart, not a mismatch.</summary>
+    public bool EverDelivered { get; private set; }
+
+    /// <summary>Whether the latest export failed, and since when.</summary>
+    public bool Failing => Interlocked.Read(ref _failingSince) != 0;
+
+    public string? LastCause => Volatile.Read(ref _cause);
+
+    public string? Endpoint => Volatile.Read(ref _endpoint);
+
+    public void OnDelivered(int count, string endpoint)
+    {
+        EverDelivered = true;
+        Interlocked.Add(ref _delivered, Math.Max(count, 0));
+        var since = Interlocked.Exchange(ref _failingSince, 0);
+        if (since != 0 && monitor.Logger is { } logger)
+        {
+            ExportLog.Recovered(logger, signal.Name, endpoint, TimeSpan.FromSeconds((int)Elapsed(since).TotalSeconds));
+        }
+    }
+
+    /// <summary>A retryable failure: warned once per outage; the batch is kept and sent again.</summary>
+    public void OnRetrying(ExportVerdict verdict, string endpoint, string protocol)
+    {
+        if (BeginFailing(verdict, endpoint) && monitor.Logger is { } logger)
+        {
+            ExportLog.Retrying(logger, signal.Name, endpoint, protocol, verdict.Cause, Hint(verdict), monitor.RetryTimeout);
+        }
+    }
+
+    public void OnRejected(int count, ExportVerdict verdict, string endpoint, string protocol)
+    {
+        Interlocked.Add(ref _rejected, Math.Max(count, 0));
+        if (BeginFailing(verdict, endpoint) && monitor.Logger is { } logger)
+        {
+            ExportLog.Rejected(logger, signal.Name, endpoint, protocol, verdict.Cause, Hint(verdict), count, signal.Items);
+        }
+    }
+
+    public void OnGaveUp(int count, ExportVerdict verdict, string endpoint, bool shutdown)
+    {
+        Interlocked.Add(ref shutdown ? ref _abandoned : ref _expired, Math.Max(count, 0));
+        BeginFailing(verdict, endpoint);
+    }
+
+    private bool BeginFailing(ExportVerdict verdict, string endpoint)
+    {
+        Volatile.Write(ref _cause, verdict.Cause);
+        Volatile.Write(ref _endpoint, endpoint);
+        return Interlocked.CompareExchange(ref _failingSince, Environment.TickCount64 | 1, 0) == 0;
+    }
+
+    private static TimeSpan Elapsed(long since) => TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - since));
+
+    private static string Hint(ExportVerdict verdict) => verdict.Hint is null ? "" : " (" + verdict.Hint + ")";
+}
