@@ -31,6 +31,7 @@ internal static class WatchdogLifecycle
             kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
             kestrel.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
         });
+        RequestRejectionLog.Add(builder, options);
 
         return builder;
     }

@@ -1,4 +1,6 @@
 using FunctionHost.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -34,6 +36,7 @@ internal static class FunctionTelemetry
         }
 
         builder.Logging.UseLogFormat(settings.LogFormat);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OutgoingCallFailureFilter>());
 
         var fallbackServiceName = ServiceName.Fallback(configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
