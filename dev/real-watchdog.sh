@@ -17,8 +17,8 @@
 #                                       status from the watchdog, span status, error.type, the warning line
 #   Sigterm_DuringLoad_...              requests in flight at SIGTERM and at the end of healthcheck_interval
 #
-# Needs: root (or unprivileged user namespaces) for unshare --pid; port 8081 free (fwatchdog always serves its
-# metrics there and panics if it cannot, so scenarios run one at a time); the .NET SDK. Build fwatchdog from
+# Needs: root (unshare --net and --pid), iproute2's ip, the .NET SDK. The tests run in a network namespace of
+# their own (fwatchdog always binds :8081 for its metrics), so they need no free port on the machine. Build fwatchdog from
 # github.com/openfaas/of-watchdog (`go build -o fwatchdog .`); ../shared/real-tools/setup.sh does it here.
 #
 # To compare with another version of the host, run this script in a checkout whose template/ is that version
@@ -33,12 +33,10 @@ if [[ ! -x "$fwatchdog" ]]; then
   echo "real-watchdog: no executable fwatchdog at $fwatchdog (set FWATCHDOG=...)" >&2
   exit 2
 fi
-if ss -ltn 'sport = :8081' 2>/dev/null | grep -q LISTEN; then
-  echo "real-watchdog: port 8081 is taken; fwatchdog serves its metrics there and panics when it cannot" >&2
-  exit 2
-fi
-if ! unshare --pid --fork --kill-child true 2>/dev/null; then
-  echo "real-watchdog: 'unshare --pid --fork' failed; run as root" >&2
+# fwatchdog always serves its metrics on :8081 and panics when it cannot: each run gets a network namespace of
+# its own (loopback only), so nothing else on the machine can hold that port, and runs never collide.
+if ! unshare --net --pid --fork --kill-child sh -c 'ip link set lo up' 2>/dev/null; then
+  echo "real-watchdog: 'unshare --net --pid --fork' failed; run as root (iproute2's ip is needed too)" >&2
   exit 2
 fi
 
@@ -52,13 +50,15 @@ status=0
 for run in $(seq 1 "$runs"); do
   echo "real-watchdog: run $run of $runs"
   log=$(mktemp)
-  if ! CSHARP_OTEL_TEST_FWATCHDOG="$fwatchdog" dotnet test "$root/tests/CSharpOtel.Tests" --no-build --nologo \
+  if ! CSHARP_OTEL_TEST_FWATCHDOG="$fwatchdog" unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh \
+      dotnet test "$root/tests/CSharpOtel.Tests" --no-build --nologo \
       --filter "$filter" --logger "console;verbosity=detailed" >"$log" 2>&1; then
     status=1
   fi
   # The figures each test writes, and each test's verdict.
-  grep -E '^\s+(Passed|Failed) CSharpOtel|^ (sent|requests|spans delivered|/slow:|/ignore:)' "$log" | sed 's/^ *//'
-  grep -E '^\s+Failed CSharpOtel' -A 6 "$log" | grep -E 'Error Message|Assert|of [0-9]+ answered|failed, the first' | sed 's/^ */  /' || true
+  grep -E '^\s+(Passed|Failed) CSharpOtel|^ (sent|requests|routed|spans delivered|/slow:|/ignore:)' "$log" | sed 's/^ *//'
+  # A failure's message: the line after "Error Message:".
+  grep -E '^\s+Failed CSharpOtel' -A 2 "$log" | grep -A 1 'Error Message' | grep -vE 'Error Message|^--' | sed 's/^ */  failure: /' || true
   rm -f "$log"
 done
 exit $status

@@ -25,7 +25,7 @@ internal sealed class ShutdownFlush(IServiceProvider services, ILogger<ShutdownF
 
     /// <summary>
     /// The longest a response is held for its span's export. A collector that takes longer is taken for away:
-    /// responses stop waiting for it (they never fail because of it) until a flush succeeds again.
+    /// responses stop waiting for it for the rest of the shutdown (they never fail because of it).
     /// </summary>
     public static readonly TimeSpan ResponseHoldLimit = TimeSpan.FromSeconds(1);
 
@@ -72,9 +72,10 @@ internal sealed class ShutdownFlush(IServiceProvider services, ILogger<ShutdownF
 
         Stop(activity, context);
         var flushed = RequestFlush();
-        if (!_collectorSlow)
+        if (!_collectorSlow && await Task.WhenAny(flushed, Task.Delay(ResponseHoldLimit)).ConfigureAwait(false) != flushed)
         {
-            await Task.WhenAny(flushed, Task.Delay(ResponseHoldLimit)).ConfigureAwait(false);
+            // Every response that waited with this one was held the full limit; the next ones need not be.
+            _collectorSlow = true;
         }
     }
 
@@ -119,9 +120,13 @@ internal sealed class ShutdownFlush(IServiceProvider services, ILogger<ShutdownF
     {
         while (true)
         {
-            var stopwatch = Stopwatch.StartNew();
-            var flushed = FlushOnce();
-            _collectorSlow = !flushed || stopwatch.Elapsed > ResponseHoldLimit;
+            // Once slow, slow for the rest of the shutdown: a flush that finds the queue empty returns at once even
+            // while the exporter is stuck on a batch, so a quick flush proves nothing.
+            if (!FlushOnce())
+            {
+                _collectorSlow = true;
+            }
+
             lock (_gate)
             {
                 _running!.TrySetResult();

@@ -110,6 +110,45 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
     }
 
     [Fact]
+    public async Task RollingStop_CollectorBlackHoling_EveryRequestStillAnswered_HoldBounded()
+    {
+        // The export path must never cost a request: with the collector swallowing connections, a response after
+        // SIGTERM waits at most ShutdownFlush.ResponseHoldLimit (1 s), and once that has run out, not at all.
+        using var proxy = new FaultProxy(new Uri(receiver.Dashboard.OtlpHttpEndpoint));
+        proxy.Set(FaultProxy.Fault.BlackHole);
+        var routing = TimeSpan.FromSeconds(2);
+        using var host = await PublishedHost.StartUnderWatchdogAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_SERVICE_NAME"] = "lifecycle-rolling-stop-black-hole",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = proxy.Endpoint,
+            ["healthcheck_interval"] = "2s",
+            ["write_timeout"] = "3s",
+        });
+        using var client = TracedLoad.NewClient();
+
+        var clock = Stopwatch.StartNew();
+        var load = SteadyLoadAsync(client, host.Url + "/slow?ms=5", clock, TimeSpan.FromMilliseconds(66),
+            until: () => host.Process.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var signalledAt = clock.Elapsed;
+        host.Signal("TERM");
+        var results = await load;
+        await host.WaitForExitAsync(clock, TimeSpan.FromSeconds(10));
+
+        var routed = results.Where(r => r.SentAt < signalledAt + routing - TimeSpan.FromMilliseconds(250)).ToList();
+        // The first responses after SIGTERM wait for the first flush, up to the hold limit; once it has run out,
+        // responses stop waiting for this collector.
+        var later = routed.Where(r => r.SentAt > signalledAt + TimeSpan.FromSeconds(1.2)).Select(r => r.Result).ToList();
+        var slowest = routed.Max(r => r.Result.Latency);
+        log.WriteLine($"routed {routed.Count}, answered 200 {routed.Count(r => r.Result.Status == HttpStatusCode.OK)}, " +
+                      $"slowest {slowest.TotalMilliseconds:F0} ms, slowest sent more than 1.2 s after SIGTERM {later.Max(r => r.Latency).TotalMilliseconds:F0} ms");
+        Assert.True(routed.All(r => r.Result.Status == HttpStatusCode.OK), TracedLoad.Describe(routed.Select(r => r.Result)) + "\n" + host.Output);
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest {slowest}");
+        Assert.True(later.Count >= 5 && later.All(r => r.Latency < TimeSpan.FromMilliseconds(500)),
+            "still held for a black-holing collector: " + string.Join(", ", later.Select(r => r.Latency.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    [Fact]
     public async Task DefaultTimeouts_NoRequestFailsWhileTheWatchdogRoutes()
     {
         // No timeout set, as faas-cli new writes stack.yml: the watchdog routes for 30 s (write_timeout's default).
