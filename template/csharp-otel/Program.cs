@@ -7,6 +7,14 @@ using FunctionHost.OpenFaaS;
 using FunctionHost.Propagation;
 using FunctionHost.Telemetry;
 
+// A hook with the wrong signature that got past the build-time check (analyzers off, or a function built outside
+// the template): one line in the words of that check, exit code 1, no stack trace.
+if (FunctionHooks.FindMistake<Handler>() is { } mistake)
+{
+    Console.Error.WriteLine($"error {FunctionHooks.WrongSignatureId}: {mistake}");
+    return 1;
+}
+
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.UseWatchdogConventions();   // OpenFaaS/WatchdogConventions.cs: loopback port behind the watchdog
@@ -21,3 +29,4 @@ var app = builder.Build();
 app.MapFunction<Handler>(static (handler, context) => handler.HandleAsync(context, context.RequestAborted));
 
 app.Run();
+return 0;

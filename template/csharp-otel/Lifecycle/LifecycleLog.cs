@@ -35,7 +35,8 @@ internal static partial class LifecycleLog
     [LoggerMessage(10, LogLevel.Error, "lifecycle: the function failed; answered 500 (trace {TraceId})")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string traceId);
 
-    [LoggerMessage(11, LogLevel.Information, "lifecycle: bad request answered {StatusCode}: {Reason} (trace {TraceId})")]
+    // Debug: RequestRejectionLog turns the first of each cause into a warning naming the limit and its variable.
+    [LoggerMessage(11, LogLevel.Debug, "lifecycle: bad request answered {StatusCode}: {Reason} (trace {TraceId})")]
     public static partial void BadRequest(ILogger logger, int statusCode, string reason, string traceId);
 
     [LoggerMessage(12, LogLevel.Debug, "lifecycle: the client went away before the function finished (trace {TraceId})")]

@@ -33,6 +33,7 @@ internal static class WatchdogLifecycle
             kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
             kestrel.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
         });
+        RequestRejectionLog.Add(builder, options);
 
         return builder;
     }

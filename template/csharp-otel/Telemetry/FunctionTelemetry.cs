@@ -1,5 +1,7 @@
 using FunctionHost.Configuration;
 using FunctionHost.Telemetry.Export;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -35,6 +37,7 @@ internal static class FunctionTelemetry
         }
 
         builder.Logging.UseLogFormat(settings.LogFormat);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OutgoingCallFailureFilter>());
 
         // Export outcomes of every signal: retries, warnings, the dropped-span summary and the shutdown report.
         var monitor = new ExportMonitor(settings.ExportRetryTimeout);

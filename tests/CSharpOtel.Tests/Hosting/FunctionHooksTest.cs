@@ -29,12 +29,12 @@ public class FunctionHooksTest
     }
 
     [Theory]
-    [InlineData(typeof(InstanceInitialize), "public Void Initialize(WebApplicationBuilder builder)")] // not static
-    [InlineData(typeof(PrivateInitialize), "non-public static Void Initialize(WebApplicationBuilder builder)")] // not public
+    [InlineData(typeof(InstanceInitialize), "public void Initialize(WebApplicationBuilder builder)")] // not static
+    [InlineData(typeof(PrivateInitialize), "private static void Initialize(WebApplicationBuilder builder)")] // not public
     [InlineData(typeof(AsyncInitialize), "public static Task Initialize(WebApplicationBuilder builder)")] // returns Task, would never be awaited
-    [InlineData(typeof(WrongParameterInitialize), "public static Void Initialize(WebApplication app)")] // the after-build type
-    [InlineData(typeof(ExtraParameterInitialize), "public static Void Initialize(WebApplicationBuilder builder, String name)")]
-    [InlineData(typeof(NoParameterInitialize), "public static Void Initialize()")]
+    [InlineData(typeof(WrongParameterInitialize), "public static void Initialize(WebApplication app)")] // the after-build type
+    [InlineData(typeof(ExtraParameterInitialize), "public static void Initialize(WebApplicationBuilder builder, string name)")]
+    [InlineData(typeof(NoParameterInitialize), "public static void Initialize()")]
     public void Find_WrongSignature_FailsNamingTheMethodAndTheExpectedSignature(Type handler, string described)
     {
         var error = Assert.Throws<InvalidOperationException>(
@@ -59,6 +59,32 @@ public class FunctionHooksTest
         var builder = WebApplication.CreateSlimBuilder();
         var error = Assert.Throws<InvalidOperationException>(() => builder.AddFunction<AsyncInitialize>());
         Assert.Contains("AsyncInitialize.Initialize has the wrong signature", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FindMistake_WrongHook_OneSentenceInCSharpSpellingThatNamesTheMethodAndTheSignatureToWrite()
+    {
+        var mistake = FunctionHooks.FindMistake<GenericTaskInitialize>();
+
+        Assert.Equal(
+            $"{typeof(GenericTaskInitialize).FullName}.Initialize has the wrong signature: " +
+            "internal static Task<int> Initialize(ref WebApplicationBuilder builder, int[] values). " +
+            "A start-up hook must be declared exactly as: public static void Initialize(WebApplicationBuilder builder).",
+            mistake);
+    }
+
+    [Fact]
+    public void FindMistake_WrongConfigureOnly_NamesConfigure()
+    {
+        Assert.Contains("public static void Configure(WebApplication app)", FunctionHooks.FindMistake<WrongConfigure>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FindMistake_RightHooksOrNone_IsNull()
+    {
+        Assert.Null(FunctionHooks.FindMistake<GoodHooks>());
+        Assert.Null(FunctionHooks.FindMistake<NoHooks>());
+        Assert.Null(FunctionHooks.FindMistake<UnrelatedInitialize>());
     }
 
     public sealed class NoHooks;
@@ -107,6 +133,11 @@ public class FunctionHooksTest
         public static void Initialize()
         {
         }
+    }
+
+    public sealed class GenericTaskInitialize
+    {
+        internal static Task<int> Initialize(ref WebApplicationBuilder builder, int[] values) => Task.FromResult(values.Length + (builder is null ? 0 : 1));
     }
 
     public sealed class WrongConfigure

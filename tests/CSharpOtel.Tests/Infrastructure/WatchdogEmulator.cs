@@ -142,6 +142,11 @@ public static class WatchdogEmulator
         }
 
         Log($"Exiting. Active connections: {Volatile.Read(ref inflight)}");
+
+        // Go's main returns and the process is gone: no disposing of the server or the child first, which would
+        // give the host time the real watchdog does not.
+        Console.Out.Flush();
+        Environment.Exit(0);
         return 0;
     }
 

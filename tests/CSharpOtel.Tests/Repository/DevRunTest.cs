@@ -2,7 +2,11 @@ using CSharpOtel.Tests.Infrastructure;
 
 namespace CSharpOtel.Tests.Repository;
 
-/// <summary>The README's run command, in its --smoke mode: two functions, one trace, checked at the dashboard.</summary>
+/// <summary>
+/// The README's run command, in its --smoke mode: two functions, one trace, checked at the dashboard. Leaving runs
+/// the same stop as Ctrl+C: each function gets SIGINT, drains, flushes and exits by itself before the dashboard stops;
+/// each ran from its own folder, so its appsettings.json kept ASP.NET Core's per-request information lines out.
+/// </summary>
 public class DevRunTest
 {
     [Fact]
@@ -24,5 +28,12 @@ public class DevRunTest
 
         Assert.True(run.Process.ExitCode == 0, $"dev/run --smoke exited {run.Process.ExitCode}:\n{run.Output}");
         Assert.Contains("smoke: passed: one trace across shout and echo", run.Output, StringComparison.Ordinal);
+        Assert.Contains("dev/run: shout stopped (exit 0)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("dev/run: echo stopped (exit 0)", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("killed", run.Output, StringComparison.Ordinal);
+
+        var shoutLog = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "dev", ".build", "logs", "shout.log"));
+        Assert.Contains("lifecycle: SIGINT received", shoutLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", shoutLog, StringComparison.Ordinal);
     }
 }

@@ -4,8 +4,9 @@ using CSharpOtel.Tests.Infrastructure;
 namespace CSharpOtel.Tests.Template;
 
 /// <summary>
-/// docs/local-development.md's command for faas-cli new users, run as written in the layout faas-cli leaves
-/// (template/csharp-otel/ next to my-fn/): the host serves my-fn and its spans reach a real OTLP receiver.
+/// The local-run command for faas-cli new users (README, docs/local-development.md), run as written in the layout
+/// faas-cli leaves (template/csharp-otel/ next to my-fn/): the host serves my-fn and its spans reach a real OTLP
+/// receiver. Forgetting to name the function is an error that says what to run, never the scaffold served silently.
 /// </summary>
 [Collection(OtlpReceiverCollection.Name)]
 public sealed class FunctionProjectTest(AspireDashboardFixture receiver) : IDisposable
@@ -13,7 +14,7 @@ public sealed class FunctionProjectTest(AspireDashboardFixture receiver) : IDisp
     private readonly FaasCliLayout _layout = new();
 
     [Fact]
-    public async Task DotnetRun_WithFunctionProject_ServesTheFunctionNextToTheTemplate()
+    public async Task RunScript_ServesTheFunctionNextToTheTemplate_NamedAfterItsFolder()
     {
         _layout.PullTemplate();
         var handler = _layout.New("my-fn");
@@ -22,13 +23,13 @@ public sealed class FunctionProjectTest(AspireDashboardFixture receiver) : IDisp
             .Replace("Hello from C#. You said: ", "my-fn says: ", StringComparison.Ordinal));
         var port = FreePort.Next();
 
-        using var host = ChildProcess.Start(Dotnet.Executable, _layout.Root, new Dictionary<string, string?>
+        using var host = ChildProcess.Start("bash", _layout.Root, new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["OTEL_SERVICE_NAME"] = "my-fn",
+            ["OTEL_SERVICE_NAME"] = null,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Dashboard.OtlpHttpEndpoint,
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-        }, "run", "--project", "template/csharp-otel", "-p:FunctionProject=../../my-fn/Function.csproj");
+        }, "template/csharp-otel/run", "my-fn");
         await WaitForPortAsync(host, port, TimeSpan.FromMinutes(8));
 
         var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
@@ -42,6 +43,40 @@ public sealed class FunctionProjectTest(AspireDashboardFixture receiver) : IDisp
         var span = Assert.Single(await receiver.Dashboard.WaitForTraceAsync(traceId));
         Assert.Equal("my-fn", span.Resource["service.name"]);
         Assert.Equal("00f067aa0ba902b7", span.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task DotnetRunOfThePulledTemplate_WithoutFunctionProject_FailsNamingTheRunScript()
+    {
+        _layout.PullTemplate();
+        _layout.New("my-fn");
+
+        // The check runs before anything is served and does not depend on the build; --no-build spares the test
+        // compiling the scaffold first, as the user's plain dotnet run would.
+        using var run = ChildProcess.Start(Dotnet.Executable, _layout.Root, new Dictionary<string, string?>(),
+            "run", "--no-build", "--project", "template/csharp-otel");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await run.Process.WaitForExitAsync(timeout.Token);
+        run.Process.WaitForExit();
+
+        Assert.NotEqual(0, run.Process.ExitCode);
+        Assert.Contains("csharp-otel: this would serve the template's own scaffold", run.Output, StringComparison.Ordinal);
+        Assert.Contains("run: bash template/csharp-otel/run my-fn", run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("my-fnn", "run: no function folder 'my-fnn' here")]
+    [InlineData("template/csharp-otel/function", "is the template's own scaffold, not a function of yours")]
+    public async Task RunScript_WithAWrongFolder_FailsNamingTheFix(string folder, string message)
+    {
+        _layout.PullTemplate();
+        _layout.New("my-fn");
+
+        var output = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ChildProcess.RunAsync("bash", _layout.Root, TimeSpan.FromMinutes(1), "template/csharp-otel/run", folder));
+
+        Assert.Contains("exited 2", output.Message, StringComparison.Ordinal);
+        Assert.Contains(message, output.Message, StringComparison.Ordinal);
     }
 
     // Connecting without a request: any HTTP request would reach the handler and make a trace of its own.

@@ -37,10 +37,10 @@ public class TemplateConsistencyTest
     }
 
     [Fact]
-    public void WelcomeMessage_TellsWhatToEditAndWhichVariablesToSet()
+    public void WelcomeMessage_TellsWhatToEditWhichVariablesToSetAndHowToRunLocally()
     {
         var welcome = TemplateFiles.ReadTemplateYml(Template)["welcome_message"];
-        foreach (var expected in new[] { "Handler.cs", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_PROPAGATORS" })
+        foreach (var expected in new[] { "Handler.cs", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_PROPAGATORS", "bash template/csharp-otel/run " })
         {
             Assert.Contains(expected, welcome, StringComparison.Ordinal);
         }

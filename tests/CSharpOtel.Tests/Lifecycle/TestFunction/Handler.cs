@@ -4,11 +4,14 @@ namespace Function;
 /// The function the lifecycle tests publish in place of the scaffold (this folder is not compiled into the tests).
 /// /slow?ms=N answers after N ms, or stops when its token is cancelled; /ignore?ms=N answers after N ms whatever
 /// happens meanwhile (a function that ignores its token); /throw fails; /wait-cancel waits until the request is
-/// aborted; /echo reads the body.
+/// aborted; /echo reads the body; /call?url=U calls U with a client from IHttpClientFactory and answers 502 when
+/// that call fails.
 /// </summary>
 public class Handler(ILogger<Handler> logger)
 {
     public const string SecretText = "secret-exception-text-4711";
+
+    public static void Initialize(WebApplicationBuilder builder) => builder.Services.AddHttpClient();
 
     public async Task HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -43,6 +46,19 @@ public class Handler(ILogger<Handler> logger)
                 {
                     var body = await reader.ReadToEndAsync(cancellationToken);
                     await context.Response.WriteAsync(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                }
+
+                return;
+            case "/call":
+                var http = context.RequestServices.GetRequiredService<IHttpClientFactory>().CreateClient("outgoing");
+                try
+                {
+                    using var response = await http.GetAsync(context.Request.Query["url"].ToString(), cancellationToken);
+                    await context.Response.WriteAsync(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                }
+                catch (HttpRequestException)
+                {
+                    context.Response.StatusCode = StatusCodes.Status502BadGateway;
                 }
 
                 return;
