@@ -19,21 +19,23 @@ internal static class TelemetryReport
 
         // Retries still waiting for the collector give up now: the exit is never held up by an outage.
         monitor.Stop();
+
+        // One snapshot, so the causes add up to the total even while the exporter thread is still giving up.
         var traces = monitor.Traces;
-        var pending = monitor.SpansPending;
-        var lost = monitor.SpansQueueFull + traces.NotDelivered + pending;
+        var (delivered, rejected, expired, abandoned, queueFull) = (traces.Delivered, traces.Rejected, traces.Expired, traces.Abandoned, monitor.SpansQueueFull);
+        var pending = Math.Max(0, monitor.SpansEnded - queueFull - delivered - rejected - expired - abandoned);
+        var lost = queueFull + rejected + expired + abandoned + pending;
         var others = string.Concat(
             new[] { monitor.Metrics, monitor.Logs }
                 .Where(s => s.NotDelivered > 0)
                 .Select(s => $"; {s.Signal.Name}: {s.Delivered} {s.Signal.Items} exported, {s.NotDelivered} not delivered"));
         if (lost == 0 && others.Length == 0)
         {
-            WriteFlushOutcome(logger, flushed, budget, elapsedMilliseconds, traces.Delivered);
+            WriteFlushOutcome(logger, flushed, budget, elapsedMilliseconds, delivered);
             return;
         }
 
-        LifecycleLog.FlushLost(logger, elapsedMilliseconds, traces.Delivered, lost, monitor.SpansQueueFull, traces.Expired, monitor.RetryTimeout,
-            traces.Rejected, traces.Abandoned, pending, others);
+        LifecycleLog.FlushLost(logger, elapsedMilliseconds, delivered, lost, queueFull, expired, monitor.RetryTimeout, rejected, abandoned, pending, others);
     }
 
     private static void WriteFlushOutcome(ILogger logger, bool flushed, TimeSpan budget, long elapsedMilliseconds, long delivered)

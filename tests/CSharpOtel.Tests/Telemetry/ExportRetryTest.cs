@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using CSharpOtel.Tests.Infrastructure;
@@ -166,6 +167,10 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
         Assert.Equal(0, host.Process.Process.ExitCode);
         Assert.True(exitedAfter < TimeSpan.FromSeconds(4), exitedAfter + "\n" + host.Output);
         Assert.Contains("0 span(s) exported, 20 not delivered", report, StringComparison.Ordinal);
+        // The causes add up to the total: the spans were either in the batch being retried or still queued.
+        var causes = CausesPattern().Match(report);
+        Assert.True(causes.Success, report);
+        Assert.Equal(20, int.Parse(causes.Groups[1].Value, CultureInfo.InvariantCulture) + int.Parse(causes.Groups[2].Value, CultureInfo.InvariantCulture));
         Assert.DoesNotContain("telemetry flushed", host.Output, StringComparison.Ordinal);
     }
 
@@ -237,6 +242,9 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
             await Task.Delay(50);
         }
     }
+
+    [GeneratedRegex(@"(\d+) cut off by shutdown, (\d+) still queued at exit")]
+    private static partial Regex CausesPattern();
 
     private static List<string> Lines(string output, string containing)
         => output.Split('\n').Where(l => l.Contains(containing, StringComparison.Ordinal)).ToList();

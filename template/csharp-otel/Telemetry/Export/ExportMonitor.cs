@@ -55,9 +55,6 @@ internal sealed class ExportMonitor
     /// <summary>Spans the batch processor dropped (queue full, or ended after shutdown).</summary>
     public long SpansQueueFull => Interlocked.Read(ref _spansQueueFull);
 
-    /// <summary>Spans ended and neither delivered, dropped nor given up yet: still waiting, or lost when the process exits.</summary>
-    public long SpansPending => Math.Max(0, SpansEnded - SpansQueueFull - Traces.Delivered - Traces.NotDelivered);
-
     /// <summary>
     /// Counts dropped spans from the SDK's own self-observability counter, so nothing in the span path changes:
     /// the SDK reports the spans its processor handled, with error.type ("queue_full") on the dropped ones.
