@@ -255,10 +255,10 @@ public sealed class HandlerAnalyzer : DiagnosticAnalyzer
             TypeDeclarationSyntax type => Join(
                 type.Modifiers.ToString(), type.Keyword.Text, (type as RecordDeclarationSyntax)?.ClassOrStructKeyword.Text ?? "",
                 type.Identifier.Text + type.TypeParameterList + type.ParameterList),
-            BaseTypeDeclarationSyntax type => Join(type.Modifiers.ToString(), type.Kind() == Microsoft.CodeAnalysis.CSharp.SyntaxKind.EnumDeclaration ? "enum" : "", type.Identifier.Text),
+            EnumDeclarationSyntax type => Join(type.Modifiers.ToString(), type.EnumKeyword.Text, type.Identifier.Text),
             _ => symbol.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
         };
-        return Whitespace.Replace(text, " ").Trim();
+        return Whitespace.Replace(text, " ").Trim().Replace("( ", "(").Replace(" )", ")");
     }
 
     private static string Join(params string[] parts) => string.Join(" ", parts.Where(part => part.Length > 0));

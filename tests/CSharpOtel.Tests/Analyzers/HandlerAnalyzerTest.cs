@@ -47,7 +47,7 @@ public class HandlerAnalyzerTest
         {
             "namespace Function;\npublic class Handler\n{\n    static void Configure(\n        WebApplication app,\n        string name) { }\n" + Handle + "}",
             "CSOTEL001", 4,
-            "Function.Handler.Configure has the wrong signature: static void Configure( WebApplication app, string name). " +
+            "Function.Handler.Configure has the wrong signature: static void Configure(WebApplication app, string name). " +
             Hook + "public static void Configure(WebApplication app)."
         },
         {
