@@ -27,15 +27,16 @@ public sealed partial class DocumentationExamplesTest : IDisposable
         Assert.True(examples.Count >= 3, "expected README's and docs/make-it-yours.md's C# examples, found: " + string.Join(", ", examples));
 
         var scaffold = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Template, "function", "Handler.cs"));
-        var projects = new List<(MarkdownCodeBlock Example, string Name)>();
+        var projects = new List<(MarkdownCodeBlock Example, string Name, string Pasted)>();
         foreach (var example in examples)
         {
             var name = $"doc-example-{projects.Count + 1}";
             var handler = _layout.New(name);
-            await File.WriteAllTextAsync(Path.Combine(handler, "Handler.cs"), PasteIntoScaffold(scaffold, example.Text));
+            var pasted = PasteIntoScaffold(scaffold, example.Text);
+            await File.WriteAllTextAsync(Path.Combine(handler, "Handler.cs"), pasted);
             AddPackageReferences(Path.Combine(handler, "Function.csproj"), AdvisedPackages(example.File));
             _layout.Shrinkwrap(name, handler);
-            projects.Add((example, name));
+            projects.Add((example, name, pasted));
         }
 
         // One build for all: a solution folder each, since every project is named Function.
@@ -51,11 +52,12 @@ public sealed partial class DocumentationExamplesTest : IDisposable
         build.Process.WaitForExit();
 
         var failures = projects
-            .Select(p => (p.Example, Errors: build.Output.Split('\n')
+            .Select(p => (p.Example, p.Pasted, Errors: build.Output.Split('\n')
                 .Where(line => line.Contains($"/build/{p.Name}/", StringComparison.Ordinal) && ErrorLine().IsMatch(line))
                 .Select(line => "    " + ErrorLine().Match(line).Value).Distinct().ToList()))
             .Where(f => f.Errors.Count > 0)
-            .Select(f => $"{f.Example} does not compile pasted into the scaffold:\n{string.Join('\n', f.Errors)}")
+            .Select(f => $"{f.Example} does not compile pasted into the scaffold:\n{string.Join('\n', f.Errors)}\n  Handler.cs as pasted:\n" +
+                string.Join('\n', f.Pasted.Split('\n').Select((line, i) => $"    {i + 1,3}  {line}")))
             .ToList();
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         Assert.True(build.Process.ExitCode == 0, $"dotnet build of the documentation's examples exited {build.Process.ExitCode}:\n{build.Output}");
