@@ -39,4 +39,30 @@ public static class PathQuick
             }
         }
     }
+
+    /// <summary>`dotnet run -c Release -- path-log`: bytes allocated per log line by the host's formatter.</summary>
+    public static void RunLog()
+    {
+        Console.WriteLine("| format | bytes/line |");
+        Console.WriteLine("|---|---:|");
+        foreach (var format in new[] { "json", "logfmt" })
+        {
+            var bench = new LogLineBenchmarks { LineFormat = format };
+            bench.Setup();
+            for (var i = 0; i < 1_000; i++)
+            {
+                bench.WriteLine();
+            }
+
+            const int lines = 10_000;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < lines; i++)
+            {
+                bench.WriteLine();
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {format} | {(GC.GetAllocatedBytesForCurrentThread() - before) / (double)lines:F0} |"));
+            bench.Cleanup();
+        }
+    }
 }

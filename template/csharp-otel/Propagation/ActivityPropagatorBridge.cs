@@ -66,7 +66,7 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
             return;
         }
 
-        var extracted = _propagator.Extract(default, new HostingCarrier(carrier, getter), HostingCarrier.Get);
+        var extracted = Extract(carrier, getter);
 
         // Kept for the next reader of these headers on this thread: the ASP.NET Core instrumentation (through
         // RequestContextPropagator) or, without it, ExtractBaggage below. Neither parses the headers again.
@@ -96,7 +96,7 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
         // Hosting asks for the trace id first, then for the baggage of the same headers.
         var baggage = ExtractedRequestContext.TryTake(carrier, out var extracted)
             ? extracted.Baggage
-            : _propagator.Extract(default, new HostingCarrier(carrier, getter), HostingCarrier.Get).Baggage;
+            : Extract(carrier, getter).Baggage;
 
         if (baggage.Count == 0)
         {
@@ -112,6 +112,22 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
         return entries;
     }
 
+    /// <summary>
+    /// ASP.NET Core hosting's carrier is the request's header dictionary: read it directly with a static getter (no
+    /// closure per request), and hand the propagators the dictionary itself, which the uberctx-/ot-baggage- ones
+    /// enumerate for prefixed names (CarrierHeaders.NamesWithPrefix). Any other carrier goes through its getter.
+    /// </summary>
+    private PropagationContext Extract(object carrier, PropagatorGetterCallback getter) => carrier is IHeaderDictionary headers
+        ? _propagator.Extract(default, headers, HeaderValues)
+        : _propagator.Extract(default, carrier, (c, name) =>
+        {
+            getter(c, name, out var value, out var values);
+            return values ?? (value is null ? null : [value]);
+        });
+
+    private static readonly Func<IHeaderDictionary, string, IEnumerable<string>?> HeaderValues =
+        static (headers, name) => headers.TryGetValue(name, out var values) ? (IEnumerable<string>)values : null;
+
     /// <summary>"00-{trace id}-{span id}-{flags}", built in one string.</summary>
     private static string Traceparent(ActivityContext context) =>
         string.Create(55, context, static (span, context) =>
@@ -123,7 +139,8 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
             ((context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "-01" : "-00").CopyTo(span[52..]);
         });
 
-    /// <summary>HttpClient's header carrier and setter as one value (see <see cref="HostingCarrier"/>).</summary>
+    /// <summary>HttpClient's header carrier and setter as one value, so the setter handed to the propagators is a
+    /// static delegate instead of a closure allocated per call.</summary>
     private readonly struct HostingSetter(object carrier, PropagatorSetterCallback setter)
     {
         public static readonly Action<HostingSetter, string, string> Set = static (c, name, value) => c.Setter(c.Carrier, name, value);
@@ -131,20 +148,5 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
         private object Carrier { get; } = carrier;
 
         private PropagatorSetterCallback Setter { get; } = setter;
-    }
-
-    /// <summary>ASP.NET Core's header carrier and getter as one value, so the getter handed to the propagators is a
-    /// static delegate instead of a closure allocated per request.</summary>
-    private readonly struct HostingCarrier(object carrier, PropagatorGetterCallback getter)
-    {
-        public static readonly Func<HostingCarrier, string, IEnumerable<string>?> Get = static (c, name) =>
-        {
-            c.Getter(c.Carrier, name, out var value, out var values);
-            return values ?? (value is null ? null : [value]);
-        };
-
-        private object Carrier { get; } = carrier;
-
-        private PropagatorGetterCallback Getter { get; } = getter;
     }
 }
