@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: the whole benchmark in one bounded run; writes bench/RESULTS.md. See bench/README.md.
 #   bash bench/run.sh
-# Needs: the .NET SDK, wrk, curl, python3, clang + zlib1g-dev (Native AOT). Loopback only.
+# Needs: the .NET SDK, wrk, curl, taskset, clang + zlib1g-dev (Native AOT). Loopback only.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -19,7 +19,7 @@ VARIANTS="${BENCH_VARIANTS:-bare template disabled handwritten}"
 COLD="${BENCH_COLD:-1}"                    # 0 skips the cold-start part (and the Native AOT publish)
 CLK_TCK="$(getconf CLK_TCK)"
 
-for tool in wrk curl python3 dotnet clang taskset; do
+for tool in wrk curl dotnet clang taskset; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk curl clang zlib1g-dev)" >&2; exit 1; }
 done
 
@@ -28,7 +28,11 @@ cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# Shell and awk only: on a loaded machine a python3 start costs seconds.
+free_port() { # a random high port nothing answers on
+  local p
+  while :; do p=$(( 20000 + RANDOM % 40000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
+}
 now_ns() { date +%s%N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of the process, in clock ticks
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
@@ -57,7 +61,7 @@ shrinkwrap "$WORK/ctx-aot"
 shrinkwrap "$WORK/ctx-plain"
 # JIT as the Dockerfile publishes it (ReadyToRun); plain JIT without ReadyToRun for comparison; Native AOT.
 publish template-jit "$WORK/ctx-jit" FunctionHost.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
-publish template-plain "$WORK/ctx-plain" FunctionHost.csproj -r linux-x64 --self-contained false
+[ "$COLD" = 0 ] || publish template-plain "$WORK/ctx-plain" FunctionHost.csproj -r linux-x64 --self-contained false
 [ "$COLD" = 0 ] || publish template-aot "$WORK/ctx-aot" FunctionHost.csproj -p:PublishAot=true
 publish bare "$BENCH/Bare" Bare.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
 publish handwritten "$BENCH/HandWritten" HandWritten.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
@@ -93,13 +97,14 @@ spans_settled() { # before expected
 
 # bench/GcProbe, loaded into every JIT host as a startup hook: the runtime's own allocation and GC counters,
 # read inside the process over a Unix socket ("allocated_bytes gen0 gen1 gen2 pause_ms").
-gc_read() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print(s.recv(200).decode().strip())' "$1" 2>/dev/null || echo "0 0 0 0 0"; }
+gc_read() { # port -> the probe's line
+  local line=""
+  { exec 3<>"/dev/tcp/127.0.0.1/$1" && read -r line <&3; exec 3<&-; } 2>/dev/null
+  echo "${line:-0 0 0 0 0}"
+}
 gc_delta() { # before after requests -> "bytes/request gen0/10k gen1/10k gen2/10k pause-ms/10k"
-  python3 -c '
-import sys
-b=[float(x) for x in sys.argv[1].split()]; a=[float(x) for x in sys.argv[2].split()]; n=max(1,int(sys.argv[3]))
-d=[x-y for x,y in zip(a,b)]
-print(f"{d[0]/n:.0f} {d[1]*1e4/n:.1f} {d[2]*1e4/n:.1f} {d[3]*1e4/n:.1f} {d[4]*1e4/n:.1f}")' "$1" "$2" "$3"
+  awk -v b="$1" -v a="$2" -v n="$3" 'BEGIN { split(b, x, " "); split(a, y, " "); if (n < 1) n = 1;
+    printf "%.0f %.1f %.1f %.1f %.1f\n", (y[1]-x[1])/n, (y[2]-x[2])*1e4/n, (y[3]-x[3])*1e4/n, (y[4]-x[4])*1e4/n, (y[5]-x[5])*1e4/n }'
 }
 
 # ---------------------------------------------------------------- variants
@@ -118,11 +123,13 @@ variant_cmd() {
 IMAGE_BSP_ENV=($(grep -oE 'OTEL_BSP_[A-Z_]+=[0-9]+' "$ROOT/template/csharp-otel/Dockerfile" || true))
 
 HOST_PID=""
+GC_PORT=""
 start_host() { # variant service-name port
   local variant="$1" service="$2" port="$3" cmd; cmd="$(variant_cmd "$variant")"
+  GC_PORT=$(free_port)
   local -a env=(ASPNETCORE_URLS="http://127.0.0.1:$port" OTEL_SERVICE_NAME="$service" OTEL_TRACES_SAMPLER=always_on
                 DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
-                DOTNET_STARTUP_HOOKS="$WORK/out/gc-probe/GcProbe.dll" BENCH_GC_SOCKET="$WORK/gc-$service.sock")
+                DOTNET_STARTUP_HOOKS="$WORK/out/gc-probe/GcProbe.dll" BENCH_GC_PORT="$GC_PORT")
   local -a limit=()
   # BENCH_CPUS=0 (for example) pins the function to those CPUs and tells the runtime how many it has, as a
   # container's CPU limit would; BENCH_HEAP_LIMIT (hex bytes) caps the GC heap as a container's memory limit does.
@@ -146,7 +153,9 @@ start_host() { # variant service-name port
   (cd "$(dirname "$cmd")" && exec env "${env[@]}" "${limit[@]}" "$cmd" > "$WORK/host-$service.log" 2>&1) &
   HOST_PID=$!; PIDS+=("$HOST_PID")
 }
-stop_host() { kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; }
+# SIGKILL: every figure is read before the host stops, and the template's SIGTERM path would keep serving for the
+# watchdog's grace period (write_timeout, 10 s) first.
+stop_host() { kill -KILL "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; }
 
 # Polls until a POST with a traceparent answers 200; prints milliseconds since $1 (ns).
 first_response_ms() {
@@ -180,6 +189,7 @@ wrk_pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }     # latency distributio
 wrk_errors() { awk '/Non-2xx|Socket errors/ {print}' "$1" | tr '\n' ' '; }
 
 declare -A R
+traced() { case "$1" in bare|disabled) return 1 ;; *) return 0 ;; esac; }
 # One round of one variant: saturation, then half saturation in a fresh process. Figures go to R[variant.key.round].
 load_variant() { # variant round
   local v="$1" r="$2" port service out sent t0 t1 reqs half_c before gc0 gc1 idle0 idle1
@@ -188,48 +198,46 @@ load_variant() { # variant round
   start_host "$v" "$service" "$port"
   before=$(spans_received)
   first_response_ms "$(now_ns)" "$port" > /dev/null
-  idle0=$(gc_read "$WORK/gc-$service.sock")
+  idle0=$(gc_read "$GC_PORT")
   sleep 1
-  idle1=$(gc_read "$WORK/gc-$service.sock")
+  idle1=$(gc_read "$GC_PORT")
   R[$v.idle_rss.$r]=$(( $(status_kb "$HOST_PID" VmRSS) / 1024 ))
   out="$WORK/wrk-$v-$r-warmup.txt"
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/post.lua" "http://127.0.0.1:$port/bench" > "$out"
   sent=$(( 1 + $(wrk_requests "$out") ))   # the first-response probe + warm-up
   out="$WORK/wrk-$v-$r-saturation.txt"
-  gc0=$(gc_read "$WORK/gc-$service.sock"); t0=$(cpu_ticks "$HOST_PID")
+  gc0=$(gc_read "$GC_PORT"); t0=$(cpu_ticks "$HOST_PID")
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/bench" > "$out"
-  t1=$(cpu_ticks "$HOST_PID"); gc1=$(gc_read "$WORK/gc-$service.sock")
+  t1=$(cpu_ticks "$HOST_PID"); gc1=$(gc_read "$GC_PORT")
   reqs=$(wrk_requests "$out")
   R[$v.rps.$r]=$(wrk_rps "$out"); R[$v.p50.$r]=$(wrk_pct "$out" 50%); R[$v.p99.$r]=$(wrk_pct "$out" 99%)
-  R[$v.cpu_us.$r]=$(python3 -c "print(f'{($t1-$t0)/$CLK_TCK/$reqs*1e6:.1f}')")
+  R[$v.cpu_us.$r]=$(awk -v t="$(( t1 - t0 ))" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
   R[$v.gc.$r]=$(gc_delta "$gc0" "$gc1" "$reqs")
-  R[$v.idle_bytes_s.$r]=$(python3 -c "print(int(float('$idle1'.split()[0]) - float('$idle0'.split()[0])))")
+  R[$v.idle_bytes_s.$r]=$(( ${idle1%% *} - ${idle0%% *} ))
   R[$v.errors.$r]=$(wrk_errors "$out")
   sent=$(( sent + reqs ))
   R[$v.peak_rss.$r]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
-  sleep "$DRAIN"
   R[$v.sat_sent.$r]=$sent
-  R[$v.sat_received.$r]=$(spans_settled "$before" "$sent")
+  if traced "$v"; then sleep "$DRAIN"; R[$v.sat_received.$r]=$(spans_settled "$before" "$sent"); fi
   stop_host
   # Half saturation, in a fresh process: paced connections (10 ms between requests each), as many as give about
   # half this round's saturation req/s.
-  half_c=$(python3 -c "print(max(1, round(${R[$v.rps.$r]} / 2 * 0.0105)))")
+  half_c=$(awk -v r="${R[$v.rps.$r]}" 'BEGIN { c = int(r / 2 * 0.0105 + 0.5); print (c < 1 ? 1 : c) }')
   port=$(free_port); service="bench-$v-$r-half"
   start_host "$v" "$service" "$port"
   before=$(spans_received)
   first_response_ms "$(now_ns)" "$port" > /dev/null
   out="$WORK/wrk-$v-$r-half.txt"
-  gc0=$(gc_read "$WORK/gc-$service.sock"); t0=$(cpu_ticks "$HOST_PID")
+  gc0=$(gc_read "$GC_PORT"); t0=$(cpu_ticks "$HOST_PID")
   wrk -t1 -c"$half_c" -d"${HALF_DURATION}s" --latency -s "$WORK/paced.lua" "http://127.0.0.1:$port/bench" > "$out"
-  t1=$(cpu_ticks "$HOST_PID"); gc1=$(gc_read "$WORK/gc-$service.sock")
+  t1=$(cpu_ticks "$HOST_PID"); gc1=$(gc_read "$GC_PORT")
   reqs=$(wrk_requests "$out")
   R[$v.half_rps.$r]=$(wrk_rps "$out"); R[$v.half_p99.$r]=$(wrk_pct "$out" 99%)
-  R[$v.half_cpu_us.$r]=$(python3 -c "print(f'{($t1-$t0)/$CLK_TCK/max(1,$reqs)*1e6:.1f}')")
+  R[$v.half_cpu_us.$r]=$(awk -v t="$(( t1 - t0 ))" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN { if (n < 1) n = 1; printf "%.1f", t / hz / n * 1e6 }')
   R[$v.half_gc.$r]=$(gc_delta "$gc0" "$gc1" "$reqs")
   R[$v.half_sent.$r]=$(( 1 + reqs ))
   R[$v.half_peak_rss.$r]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
-  sleep "$DRAIN"
-  R[$v.half_received.$r]=$(spans_settled "$before" "${R[$v.half_sent.$r]}")
+  if traced "$v"; then sleep "$DRAIN"; R[$v.half_received.$r]=$(spans_settled "$before" "${R[$v.half_sent.$r]}"); fi
   stop_host
 }
 
@@ -239,16 +247,14 @@ med() { # variant key [field]
   for r in $(seq "$ROUNDS"); do
     if [ "$f" = 0 ]; then vals+=("${R[$v.$k.$r]:-}"); else vals+=("$(echo "${R[$v.$k.$r]:-}" | cut -d' ' -f"$f")"); fi
   done
-  python3 -c '
-import sys,re
-def num(x):
-    m=re.match(r"([0-9.]+)(us|ms|s)?$", x)
-    if not m: return None
-    v=float(m.group(1)); u=m.group(2)
-    return v*1000 if u=="ms" else v*1e6 if u=="s" else v
-xs=[(num(x),x) for x in sys.argv[1:] if num(x) is not None]
-xs.sort(key=lambda t:t[0])
-print(xs[(len(xs)-1)//2][1] if xs else "n/a")' "${vals[@]}"
+  printf '%s\n' "${vals[@]}" | awk '
+    function num(x,   v) { v = x + 0; if (x ~ /ms$/) v *= 1000; else if (x ~ /[0-9]s$/) v *= 1e6; return v }
+    /^[0-9.]+(us|ms|s)?$/ { n++; key[n] = num($0); text[n] = $0 }
+    END {
+      if (n == 0) { print "n/a"; exit }
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (key[j] < key[i]) { t = key[i]; key[i] = key[j]; key[j] = t; t = text[i]; text[i] = text[j]; text[j] = t }
+      print text[int((n + 1) / 2)]
+    }'
 }
 bytes_rounds() { local r out=(); for r in $(seq "$ROUNDS"); do out+=("$(echo "${R[$1.gc.$r]:-?}" | cut -d' ' -f1)"); done; echo "${out[*]}"; }
 all_rounds() { local v="$1" k="$2" r out=(); for r in $(seq "$ROUNDS"); do out+=("${R[$v.$k.$r]:-?}"); done; echo "${out[*]}"; }
@@ -285,12 +291,11 @@ fi
 RUN_SECONDS=$(( $(date +%s) - RUN_START ))
 
 # ---------------------------------------------------------------- report
-ratio() { python3 -c "
-import re
-def num(x):
-    m=re.match(r'([0-9.]+)(us|ms|s)?$', x or '')
-    return (float(m.group(1))*(1000 if m.group(2)=='ms' else 1e6 if m.group(2)=='s' else 1)) if m else 0
-a,b=num('$1'),num('$2'); print(f'{a/b:.2f}' if b else 'n/a')"; }
+ratio() {
+  awk -v a="$1" -v b="$2" '
+    function num(x,   v) { if (x !~ /^[0-9.]+(us|ms|s)?$/) return 0; v = x + 0; if (x ~ /ms$/) v *= 1000; else if (x ~ /[0-9]s$/) v *= 1e6; return v }
+    BEGIN { x = num(a); y = num(b); if (y > 0) printf "%.2f\n", x / y; else print "n/a" }'
+}
 label() {
   case "$1" in
     bare) echo "(a) bare minimal API, no telemetry" ;;
@@ -305,7 +310,6 @@ label() {
     *) echo "$1" ;;
   esac
 }
-traced() { case "$1" in bare|disabled) return 1 ;; *) return 0 ;; esac; }
 BASE="$(for v in $VARIANTS; do echo "$v"; done | head -1)"
 LIMITS="no CPU limit"; [ -z "${BENCH_CPUS:-}" ] || LIMITS="CPUs $BENCH_CPUS (taskset, DOTNET_PROCESSOR_COUNT)"
 if [ -n "${BENCH_HEAP_LIMIT:-}" ]; then LIMITS="$LIMITS, DOTNET_GCHeapHardLimit=$BENCH_HEAP_LIMIT"; else LIMITS="$LIMITS, no heap limit"; fi

@@ -1,10 +1,11 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
 /// <summary>
-/// Loaded by the runtime before Main when DOTNET_STARTUP_HOOKS names this assembly. With BENCH_GC_SOCKET set it
-/// listens on that Unix socket and answers each connection with one line:
+/// Loaded by the runtime before Main when DOTNET_STARTUP_HOOKS names this assembly. With BENCH_GC_PORT set it
+/// listens on that loopback TCP port (bash reads it through /dev/tcp) and answers each connection with one line:
 /// <c>allocated_bytes gen0 gen1 gen2 pause_ms</c>. Its own allocations are subtracted, so an idle host reads flat.
 /// </summary>
 #pragma warning disable CA1050 // The runtime looks the hook up by this exact name in the global namespace.
@@ -15,15 +16,13 @@ public static class StartupHook
 
     public static void Initialize()
     {
-        var path = Environment.GetEnvironmentVariable("BENCH_GC_SOCKET");
-        if (string.IsNullOrEmpty(path))
+        if (!int.TryParse(Environment.GetEnvironmentVariable("BENCH_GC_PORT"), out var port))
         {
             return;
         }
 
-        File.Delete(path);
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
         listener.Listen(4);
         new Thread(() => Serve(listener)) { IsBackground = true, Name = "bench-gc-probe" }.Start();
     }
