@@ -61,6 +61,14 @@ public class RequestPathBenchmarks
                 ["OTEL_TRACES_SAMPLER"] = "always_on",
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
             });
+            // For trying other batch settings in process: OTEL_BSP_* from the environment override the host's defaults.
+            foreach (var name in new[] { "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_BSP_SCHEDULE_DELAY" })
+            {
+                if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+                {
+                    builder.Configuration[name] = value;
+                }
+            }
             builder.UseWatchdogConventions();
             builder.AddFunctionTelemetry();
             builder.AddFunctionPropagation();
