@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: the whole benchmark in one bounded run; writes bench/RESULTS.md. See bench/README.md.
 #   bash bench/run.sh
-# Needs: the .NET SDK, wrk, curl, python3, clang + zlib1g-dev (Native AOT). Loopback only.
+# Needs: the .NET SDK, wrk, curl, taskset, clang + zlib1g-dev (Native AOT). Loopback only.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -14,10 +14,12 @@ WARMUP="${BENCH_WARMUP:-3}"                # seconds of load before measuring (J
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 COLD_RUNS="${BENCH_COLD_RUNS:-5}"
 DRAIN="${BENCH_DRAIN:-7}"                  # seconds for the batch exporter to flush (default delay is 5 s)
+ROUNDS="${BENCH_ROUNDS:-3}"                # alternating rounds over the variants; the tables show the median
+VARIANTS="${BENCH_VARIANTS:-bare template disabled handwritten}"
+COLD="${BENCH_COLD:-1}"                    # 0 skips the cold-start part (and the Native AOT publish)
 CLK_TCK="$(getconf CLK_TCK)"
-DASHBOARD="$(dotnet nuget locals global-packages -l | sed 's/^global-packages: //')/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard"
 
-for tool in wrk curl python3 dotnet clang; do
+for tool in wrk curl dotnet clang taskset; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk curl clang zlib1g-dev)" >&2; exit 1; }
 done
 
@@ -26,7 +28,11 @@ cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# Shell and awk only: on a loaded machine a python3 start costs seconds.
+free_port() { # a random high port nothing answers on
+  local p
+  while :; do p=$(( 20000 + RANDOM % 40000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
+}
 now_ns() { date +%s%N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of the process, in clock ticks
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
@@ -55,51 +61,50 @@ shrinkwrap "$WORK/ctx-aot"
 shrinkwrap "$WORK/ctx-plain"
 # JIT as the Dockerfile publishes it (ReadyToRun); plain JIT without ReadyToRun for comparison; Native AOT.
 publish template-jit "$WORK/ctx-jit" FunctionHost.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
-publish template-plain "$WORK/ctx-plain" FunctionHost.csproj -r linux-x64 --self-contained false
-publish template-aot "$WORK/ctx-aot" FunctionHost.csproj -p:PublishAot=true
+[ "$COLD" = 0 ] || publish template-plain "$WORK/ctx-plain" FunctionHost.csproj -r linux-x64 --self-contained false
+[ "$COLD" = 0 ] || publish template-aot "$WORK/ctx-aot" FunctionHost.csproj -p:PublishAot=true
 publish bare "$BENCH/Bare" Bare.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
 publish handwritten "$BENCH/HandWritten" HandWritten.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
+publish otlp-counter "$BENCH/OtlpCounter" OtlpCounter.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
+publish gc-probe "$BENCH/GcProbe" GcProbe.csproj
 BUILD_SECONDS=$(( $(date +%s) - BUILD_START ))
-chmod +x "$DASHBOARD"
 
 size_mb() { # published folder without debug symbols
   find "$WORK/out/$1" -type f ! -name '*.pdb' ! -name '*.dbg' -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1048576}'
 }
 
 # ---------------------------------------------------------------- receiver
-DASH_PID=""
-start_dashboard() {
-  if [ -n "$DASH_PID" ]; then kill "$DASH_PID" 2>/dev/null || true; wait "$DASH_PID" 2>/dev/null || true; fi
-  UI_PORT=$(free_port); GRPC_PORT=$(free_port); HTTP_PORT=$(free_port)
-  ASPNETCORE_URLS="http://127.0.0.1:$UI_PORT" \
-  ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$GRPC_PORT" \
-  ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL="http://127.0.0.1:$HTTP_PORT" \
-  ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
-  Dashboard__TelemetryLimits__MaxTraceCount=2000000 \
-  DOTNET_ENVIRONMENT=Production \
-    "$DASHBOARD" > "$WORK/dashboard.log" 2>&1 &
-  DASH_PID=$!; PIDS+=("$DASH_PID")
-  for _ in $(seq 300); do
-    curl -sf -o /dev/null "http://127.0.0.1:$UI_PORT/api/telemetry/resources" && return 0
-    sleep 0.1
-  done
-  echo "bench: the Aspire Dashboard did not start" >&2; cat "$WORK/dashboard.log" >&2; exit 1
-}
-# Waits until the receiver holds `expected` spans of the service, or the count has not moved for 6 s (bounded by
-# BENCH_SPAN_WAIT seconds): a queue still draining into a slow receiver is not a drop.
-spans_settled() { # service expected
+# bench/OtlpCounter: accepts OTLP traces over http/protobuf and gRPC and only counts spans, so the counts show what
+# the function's exporter delivered, not what a receiver could ingest. One receiver for the whole run; each phase
+# reads the count before and after (a phase starts only after the previous host has exited and flushed).
+GRPC_PORT=$(free_port); HTTP_PORT=$(free_port)
+"$WORK/out/otlp-counter/OtlpCounter" --http-port "$HTTP_PORT" --grpc-port "$GRPC_PORT" > "$WORK/otlp-counter.log" 2>&1 &
+RECEIVER_PID=$!; PIDS+=("$RECEIVER_PID")
+spans_received() { curl -sf "http://127.0.0.1:$HTTP_PORT/count" | cut -d' ' -f1 || echo 0; }
+for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/count" && break; sleep 0.1; done
+# Waits until the receiver holds `expected` more spans than `before`, or the count has not moved for 6 s (bounded by
+# BENCH_SPAN_WAIT seconds): a queue still draining is not a drop. Prints the spans received since `before`.
+spans_settled() { # before expected
   local last=-1 same=0 n i
-  for i in $(seq $(( ${BENCH_SPAN_WAIT:-40} / 2 ))); do
-    n=$(spans_received "$1")
+  for i in $(seq $(( ${BENCH_SPAN_WAIT:-40} * 2 ))); do
+    n=$(( $(spans_received) - $1 ))
     [ "$n" -ge "$2" ] && break
-    if [ "$n" = "$last" ]; then same=$((same + 1)); [ "$same" -ge 3 ] && break; else same=0; fi
-    last=$n; sleep 2
+    if [ "$n" = "$last" ]; then same=$((same + 1)); [ "$same" -ge 12 ] && break; else same=0; fi
+    last=$n; sleep 0.5
   done
   echo "$n"
 }
-spans_received() { # service name -> spans the receiver holds for it
-  curl -sf "http://127.0.0.1:$UI_PORT/api/telemetry/spans?resource=$1&limit=1" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin).get("totalCount", 0))' 2>/dev/null || echo 0
+
+# bench/GcProbe, loaded into every JIT host as a startup hook: the runtime's own allocation and GC counters,
+# read inside the process over a Unix socket ("allocated_bytes gen0 gen1 gen2 pause_ms").
+gc_read() { # port -> the probe's line
+  local line=""
+  { exec 3<>"/dev/tcp/127.0.0.1/$1" && read -r line <&3; exec 3<&-; } 2>/dev/null
+  echo "${line:-0 0 0 0 0}"
+}
+gc_delta() { # before after requests -> "bytes/request gen0/10k gen1/10k gen2/10k pause-ms/10k"
+  awk -v b="$1" -v a="$2" -v n="$3" 'BEGIN { split(b, x, " "); split(a, y, " "); if (n < 1) n = 1;
+    printf "%.0f %.1f %.1f %.1f %.1f\n", (y[1]-x[1])/n, (y[2]-x[2])*1e4/n, (y[3]-x[3])*1e4/n, (y[4]-x[4])*1e4/n, (y[5]-x[5])*1e4/n }'
 }
 
 # ---------------------------------------------------------------- variants
@@ -107,7 +112,7 @@ spans_received() { # service name -> spans the receiver holds for it
 variant_cmd() {
   case "$1" in
     bare|handwritten) echo "$WORK/out/$1/$( [ "$1" = bare ] && echo Bare || echo HandWritten )" ;;
-    template|disabled|servergc) echo "$WORK/out/template-jit/FunctionHost" ;;
+    template|disabled|servergc|gc-*) echo "$WORK/out/template-jit/FunctionHost" ;;
     template-aot) echo "$WORK/out/template-aot/FunctionHost" ;;
     template-plain) echo "$WORK/out/template-plain/FunctionHost" ;;
   esac
@@ -118,21 +123,39 @@ variant_cmd() {
 IMAGE_BSP_ENV=($(grep -oE 'OTEL_BSP_[A-Z_]+=[0-9]+' "$ROOT/template/csharp-otel/Dockerfile" || true))
 
 HOST_PID=""
+GC_PORT=""
 start_host() { # variant service-name port
   local variant="$1" service="$2" port="$3" cmd; cmd="$(variant_cmd "$variant")"
+  GC_PORT=$(free_port)
   local -a env=(ASPNETCORE_URLS="http://127.0.0.1:$port" OTEL_SERVICE_NAME="$service" OTEL_TRACES_SAMPLER=always_on
-                DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning)
+                DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+                DOTNET_STARTUP_HOOKS="$WORK/out/gc-probe/GcProbe.dll" BENCH_GC_PORT="$GC_PORT")
+  local -a limit=()
+  # BENCH_CPUS=0 (for example) pins the function to those CPUs and tells the runtime how many it has, as a
+  # container's CPU limit would; BENCH_HEAP_LIMIT (hex bytes) caps the GC heap as a container's memory limit does.
+  if [ -n "${BENCH_CPUS:-}" ]; then
+    limit=(taskset -c "$BENCH_CPUS")
+    env+=(DOTNET_PROCESSOR_COUNT="$(( $(echo "$BENCH_CPUS" | tr ',' '\n' | wc -l) ))")
+  fi
+  [ -z "${BENCH_HEAP_LIMIT:-}" ] || env+=(DOTNET_GCHeapHardLimit="$BENCH_HEAP_LIMIT")
   case "$variant" in
     handwritten) env+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$GRPC_PORT") ;;  # its default protocol: gRPC
     servergc) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the Web SDK's GC defaults
     disabled) env+=(OTEL_SDK_DISABLED=true OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     bare) ;;
+    # The GC study (BENCH_VARIANTS="gc-wks gc-wks-concurrent gc-server gc-gen0"): the template, GC set per variant.
+    gc-wks) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    gc-wks-concurrent) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    gc-server) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # DATAS: on by default for server GC since .NET 9
+    gc-gen0) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # 64 MB gen0 budget
     *) env+=("${IMAGE_BSP_ENV[@]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;       # the template's default: http/protobuf
   esac
-  (cd "$(dirname "$cmd")" && exec env "${env[@]}" "$cmd" > "$WORK/host-$service.log" 2>&1) &
+  (cd "$(dirname "$cmd")" && exec env "${env[@]}" "${limit[@]}" "$cmd" > "$WORK/host-$service.log" 2>&1) &
   HOST_PID=$!; PIDS+=("$HOST_PID")
 }
-stop_host() { kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; }
+# SIGKILL: every figure is read before the host stops, and the template's SIGTERM path would keep serving for the
+# watchdog's grace period (write_timeout, 10 s) first.
+stop_host() { kill -KILL "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; }
 
 # Polls until a POST with a traceparent answers 200; prints milliseconds since $1 (ns).
 first_response_ms() {
@@ -166,47 +189,75 @@ wrk_pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }     # latency distributio
 wrk_errors() { awk '/Non-2xx|Socket errors/ {print}' "$1" | tr '\n' ' '; }
 
 declare -A R
-load_variant() { # variant
-  local v="$1" port service out sent0 t0 t1 reqs half_c
-  port=$(free_port); service="bench-$v"
-  log "load $v"
+traced() { case "$1" in bare|disabled) return 1 ;; *) return 0 ;; esac; }
+# One round of one variant: saturation, then half saturation in a fresh process. Figures go to R[variant.key.round].
+load_variant() { # variant round
+  local v="$1" r="$2" port service out sent t0 t1 reqs half_c before gc0 gc1 idle0 idle1
+  port=$(free_port); service="bench-$v-$r"
+  log "load $v (round $r)"
   start_host "$v" "$service" "$port"
+  before=$(spans_received)
   first_response_ms "$(now_ns)" "$port" > /dev/null
+  idle0=$(gc_read "$GC_PORT")
   sleep 1
-  R[$v.idle_rss]=$(( $(status_kb "$HOST_PID" VmRSS) / 1024 ))
-  out="$WORK/wrk-$v-warmup.txt"
+  idle1=$(gc_read "$GC_PORT")
+  R[$v.idle_rss.$r]=$(( $(status_kb "$HOST_PID" VmRSS) / 1024 ))
+  out="$WORK/wrk-$v-$r-warmup.txt"
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/post.lua" "http://127.0.0.1:$port/bench" > "$out"
-  sent0=$(( 1 + $(wrk_requests "$out") ))   # the cold-start probe + warm-up
-  out="$WORK/wrk-$v-saturation.txt"
-  t0=$(cpu_ticks "$HOST_PID")
+  sent=$(( 1 + $(wrk_requests "$out") ))   # the first-response probe + warm-up
+  out="$WORK/wrk-$v-$r-saturation.txt"
+  gc0=$(gc_read "$GC_PORT"); t0=$(cpu_ticks "$HOST_PID")
   wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/bench" > "$out"
-  t1=$(cpu_ticks "$HOST_PID")
+  t1=$(cpu_ticks "$HOST_PID"); gc1=$(gc_read "$GC_PORT")
   reqs=$(wrk_requests "$out")
-  R[$v.rps]=$(wrk_rps "$out"); R[$v.p50]=$(wrk_pct "$out" 50%); R[$v.p99]=$(wrk_pct "$out" 99%)
-  R[$v.cpu_us]=$(python3 -c "print(f'{($t1-$t0)/$CLK_TCK/$reqs*1e6:.1f}')")
-  R[$v.errors]=$(wrk_errors "$out")
-  sent0=$(( sent0 + reqs ))
-  R[$v.peak_rss]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
-  sleep "$DRAIN"
-  R[$v.sat_sent]=$sent0
-  R[$v.sat_received]=$(spans_settled "$service" "$sent0")
+  R[$v.rps.$r]=$(wrk_rps "$out"); R[$v.p50.$r]=$(wrk_pct "$out" 50%); R[$v.p99.$r]=$(wrk_pct "$out" 99%)
+  R[$v.cpu_us.$r]=$(awk -v t="$(( t1 - t0 ))" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
+  R[$v.gc.$r]=$(gc_delta "$gc0" "$gc1" "$reqs")
+  R[$v.idle_bytes_s.$r]=$(( ${idle1%% *} - ${idle0%% *} ))
+  R[$v.errors.$r]=$(wrk_errors "$out")
+  sent=$(( sent + reqs ))
+  R[$v.peak_rss.$r]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
+  R[$v.sat_sent.$r]=$sent
+  if traced "$v"; then sleep "$DRAIN"; R[$v.sat_received.$r]=$(spans_settled "$before" "$sent"); fi
   stop_host
-  # Half saturation, in a fresh process under its own service name so that spans still queued from the
-  # saturation run cannot be counted here: paced connections (10 ms between requests each), as many as give
-  # about half the measured req/s.
-  half_c=$(python3 -c "print(max(1, round(${R[$v.rps]} / 2 * 0.0105)))")
-  port=$(free_port); service="bench-$v-half"
+  # Half saturation, in a fresh process: paced connections (10 ms between requests each), as many as give about
+  # half this round's saturation req/s.
+  half_c=$(awk -v r="${R[$v.rps.$r]}" 'BEGIN { c = int(r / 2 * 0.0105 + 0.5); print (c < 1 ? 1 : c) }')
+  port=$(free_port); service="bench-$v-$r-half"
   start_host "$v" "$service" "$port"
+  before=$(spans_received)
   first_response_ms "$(now_ns)" "$port" > /dev/null
-  out="$WORK/wrk-$v-half.txt"
+  out="$WORK/wrk-$v-$r-half.txt"
+  gc0=$(gc_read "$GC_PORT"); t0=$(cpu_ticks "$HOST_PID")
   wrk -t1 -c"$half_c" -d"${HALF_DURATION}s" --latency -s "$WORK/paced.lua" "http://127.0.0.1:$port/bench" > "$out"
-  R[$v.half_rps]=$(wrk_rps "$out"); R[$v.half_p99]=$(wrk_pct "$out" 99%)
-  R[$v.half_sent]=$(( 1 + $(wrk_requests "$out") ))
-  sleep "$DRAIN"
-  R[$v.half_received]=$(spans_settled "$service" "${R[$v.half_sent]}")
-  R[$v.half_dropped]=$(( ${R[$v.half_sent]} > ${R[$v.half_received]} ? ${R[$v.half_sent]} - ${R[$v.half_received]} : 0 ))
+  t1=$(cpu_ticks "$HOST_PID"); gc1=$(gc_read "$GC_PORT")
+  reqs=$(wrk_requests "$out")
+  R[$v.half_rps.$r]=$(wrk_rps "$out"); R[$v.half_p99.$r]=$(wrk_pct "$out" 99%)
+  R[$v.half_cpu_us.$r]=$(awk -v t="$(( t1 - t0 ))" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN { if (n < 1) n = 1; printf "%.1f", t / hz / n * 1e6 }')
+  R[$v.half_gc.$r]=$(gc_delta "$gc0" "$gc1" "$reqs")
+  R[$v.half_sent.$r]=$(( 1 + reqs ))
+  R[$v.half_peak_rss.$r]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
+  if traced "$v"; then sleep "$DRAIN"; R[$v.half_received.$r]=$(spans_settled "$before" "${R[$v.half_sent.$r]}"); fi
   stop_host
 }
+
+# Median over the rounds of R[variant.key.*]; field n (1-based) of a space-separated figure when given.
+med() { # variant key [field]
+  local v="$1" k="$2" f="${3:-0}" r vals=()
+  for r in $(seq "$ROUNDS"); do
+    if [ "$f" = 0 ]; then vals+=("${R[$v.$k.$r]:-}"); else vals+=("$(echo "${R[$v.$k.$r]:-}" | cut -d' ' -f"$f")"); fi
+  done
+  printf '%s\n' "${vals[@]}" | awk '
+    function num(x,   v) { v = x + 0; if (x ~ /ms$/) v *= 1000; else if (x ~ /[0-9]s$/) v *= 1e6; return v }
+    /^[0-9.]+(us|ms|s)?$/ { n++; key[n] = num($0); text[n] = $0 }
+    END {
+      if (n == 0) { print "n/a"; exit }
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (key[j] < key[i]) { t = key[i]; key[i] = key[j]; key[j] = t; t = text[i]; text[i] = text[j]; text[j] = t }
+      print text[int((n + 1) / 2)]
+    }'
+}
+bytes_rounds() { local r out=(); for r in $(seq "$ROUNDS"); do out+=("$(echo "${R[$1.gc.$r]:-?}" | cut -d' ' -f1)"); done; echo "${out[*]}"; }
+all_rounds() { local v="$1" k="$2" r out=(); for r in $(seq "$ROUNDS"); do out+=("${R[$v.$k.$r]:-?}"); done; echo "${out[*]}"; }
 
 cold_variant() { # variant -> median ms to the first traced 200; idle RSS 1 s after the last run's first answer
   local v="$1" i port start ms list=()
@@ -226,83 +277,134 @@ cold_variant() { # variant -> median ms to the first traced 200; idle RSS 1 s af
 
 # ---------------------------------------------------------------- run
 RUN_START=$(date +%s)
-for v in bare template disabled handwritten servergc; do
-  start_dashboard   # a fresh receiver per variant keeps the span counts and the receiver's own load separate
-  load_variant "$v"
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq "$ROUNDS"); do
+  for v in $VARIANTS; do   # alternating: every variant once per round, so a neighbour's burst hits all of them
+    load_variant "$v" "$r"
+  done
 done
-for v in bare template-plain template template-aot; do
-  cold_variant "$v"
-done
+if [ "$COLD" != 0 ]; then
+  for v in bare template-plain template template-aot; do
+    cold_variant "$v"
+  done
+fi
 RUN_SECONDS=$(( $(date +%s) - RUN_START ))
 
 # ---------------------------------------------------------------- report
-ratio() { python3 -c "a,b=float('$1' or 0),float('$2' or 0); print(f'{a/b:.2f}' if b else 'n/a')"; }
+ratio() {
+  awk -v a="$1" -v b="$2" '
+    function num(x,   v) { if (x !~ /^[0-9.]+(us|ms|s)?$/) return 0; v = x + 0; if (x ~ /ms$/) v *= 1000; else if (x ~ /[0-9]s$/) v *= 1e6; return v }
+    BEGIN { x = num(a); y = num(b); if (y > 0) printf "%.2f\n", x / y; else print "n/a" }'
+}
+label() {
+  case "$1" in
+    bare) echo "(a) bare minimal API, no telemetry" ;;
+    template) echo "(b) template, tracing on, every request sampled" ;;
+    disabled) echo "(c) template, OTEL_SDK_DISABLED=true" ;;
+    handwritten) echo "(d) hand-written OpenTelemetry set-up (gRPC)" ;;
+    servergc) echo "(b) with the Web SDK's GC defaults (server, concurrent)" ;;
+    gc-wks) echo "template, workstation non-concurrent GC" ;;
+    gc-wks-concurrent) echo "template, workstation concurrent GC" ;;
+    gc-server) echo "template, server GC (DATAS)" ;;
+    gc-gen0) echo "template, workstation non-concurrent, GCgen0size 64 MB" ;;
+    *) echo "$1" ;;
+  esac
+}
+BASE="$(for v in $VARIANTS; do echo "$v"; done | head -1)"
+LIMITS="no CPU limit"; [ -z "${BENCH_CPUS:-}" ] || LIMITS="CPUs $BENCH_CPUS (taskset, DOTNET_PROCESSOR_COUNT)"
+if [ -n "${BENCH_HEAP_LIMIT:-}" ]; then LIMITS="$LIMITS, DOTNET_GCHeapHardLimit=$BENCH_HEAP_LIMIT"; else LIMITS="$LIMITS, no heap limit"; fi
+BSP="the host defaults for OTEL_BSP_* (Telemetry/TelemetryDefaults.cs)"; [ ${#IMAGE_BSP_ENV[@]} = 0 ] || BSP="${IMAGE_BSP_ENV[*]}"
+{
+  echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Written by \`bash bench/run.sh\` (see bench/README.md). Every figure in this section comes from this one run."
+  echo
+  echo "- Machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, $(uname -r)"
+  echo "- Load average: $LOAD_AT_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+  echo "- Commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- template bench || echo ' (with uncommitted changes)')"
+  echo "- .NET SDK $(dotnet --version); wrk -t1 -c$CONNECTIONS, POST of 5 bytes, ${WARMUP} s warm-up, ${DURATION} s measured, $ROUNDS alternating rounds (median shown); receiver: bench/OtlpCounter on the same machine"
+  echo "- Function process limits: $LIMITS"
+  echo "- Build ${BUILD_SECONDS} s, measurements ${RUN_SECONDS} s"
+  echo "- Template variants run with $BSP; the hand-written one with the SDK's defaults"
+  echo "${BENCH_NOTE:+- Note: $BENCH_NOTE}"
+  echo
+  echo "### At saturation (median of $ROUNDS rounds)"
+  echo
+  echo "| | req/s | p50 | p99 | CPU µs/request | × $BASE | bytes/request | gen0 / gen1 / gen2 per 10k requests | GC pause ms per 10k | idle RSS MB | peak RSS MB | spans sent / received |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"
+  for v in $VARIANTS; do
+    spans="–"; traced "$v" && spans="$(med "$v" sat_sent) / $(med "$v" sat_received)"
+    echo "| $(label "$v") | $(med "$v" rps) | $(med "$v" p50) | $(med "$v" p99) | $(med "$v" cpu_us) | $(ratio "$(med "$v" cpu_us)" "$(med "$BASE" cpu_us)") | $(med "$v" gc 1) | $(med "$v" gc 2) / $(med "$v" gc 3) / $(med "$v" gc 4) | $(med "$v" gc 5) | $(med "$v" idle_rss) | $(med "$v" peak_rss) | $spans |"
+  done
+  echo
+  echo "### Paced at about half saturation (median of $ROUNDS rounds)"
+  echo
+  echo "| | paced req/s | p99 | CPU µs/request | × $BASE | bytes/request | gen0 / gen1 / gen2 per 10k requests | peak RSS MB | spans sent / received / dropped |"
+  echo "|---|---:|---:|---:|---:|---:|---|---:|---:|"
+  for v in $VARIANTS; do
+    spans="–"
+    if traced "$v"; then
+      sent=$(med "$v" half_sent); got=$(med "$v" half_received)
+      spans="$sent / $got / $(( sent > got ? sent - got : 0 ))"
+    fi
+    echo "| $(label "$v") | $(med "$v" half_rps) | $(med "$v" half_p99) | $(med "$v" half_cpu_us) | $(ratio "$(med "$v" half_cpu_us)" "$(med "$BASE" half_cpu_us)") | $(med "$v" half_gc 1) | $(med "$v" half_gc 2) / $(med "$v" half_gc 3) / $(med "$v" half_gc 4) | $(med "$v" half_peak_rss) | $spans |"
+  done
+  echo
+  echo "CPU µs/request: utime+stime of the function process over the measured wrk run (/proc/PID/stat) divided by the"
+  echo "requests wrk completed. Bytes/request and collections: the runtime's own counters read inside the process"
+  echo "(bench/GcProbe) before and after the same run; they do not depend on how busy the machine is, CPU times do."
+  echo
+  echo "Every round, to show the spread (CPU µs/request at saturation; paced; bytes/request at saturation):"
+  echo
+  for v in $VARIANTS; do
+    echo "- $v: $(all_rounds "$v" cpu_us); paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v")"
+  done
+  for v in $VARIANTS; do
+    for r in $(seq "$ROUNDS"); do
+      if [ -n "${R[$v.errors.$r]:-}" ]; then echo; echo "wrk reported for $v round $r: ${R[$v.errors.$r]}"; fi
+    done
+  done
+  if [ "$COLD" != 0 ]; then
+    echo
+    echo "### Cold start: process start to the first traced 200 (median of $COLD_RUNS)"
+    echo
+    echo "| | median ms | all runs ms | × JIT template | published MB (no debug symbols) |"
+    echo "|---|---:|---|---:|---:|"
+    echo "| bare minimal API, JIT + ReadyToRun, no telemetry | ${R[bare.cold]} | ${R[bare.cold_all]} | $(ratio "${R[bare.cold]}" "${R[template.cold]}") | $(size_mb bare) (framework-dependent) |"
+    echo "| template, JIT without ReadyToRun | ${R[template-plain.cold]} | ${R[template-plain.cold_all]} | $(ratio "${R[template-plain.cold]}" "${R[template.cold]}") | $(size_mb template-plain) (framework-dependent) |"
+    echo "| template, JIT + ReadyToRun (the default image) | ${R[template.cold]} | ${R[template.cold_all]} | 1.00 | $(size_mb template-jit) (framework-dependent) |"
+    echo "| template, Native AOT (--build-arg AOT=true) | ${R[template-aot.cold]} | ${R[template-aot.cold_all]} | $(ratio "${R[template-aot.cold]}" "${R[template.cold]}") | $(size_mb template-aot) (self-contained) |"
+    echo
+    echo "Idle RSS one second after the first answer, MB: bare ${R[bare.idle_rss]}, template JIT ${R[template.idle_rss]}, template without ReadyToRun ${R[template-plain.idle_rss]}, template Native AOT ${R[template-aot.idle_rss]}."
+  fi
+  if [[ " $VARIANTS " == *" template "* && " $VARIANTS " == *" bare "* ]]; then
+    echo
+    echo "### Goals"
+    echo
+    echo "| goal | target | measured |"
+    echo "|---|---|---|"
+    echo "| CPU/request paced at half saturation, tracing on vs bare | ≤ 1.10 | $(ratio "$(med template half_cpu_us)" "$(med bare half_cpu_us)") |"
+    echo "| CPU/request at saturation, tracing on vs bare | ≤ 1.25 | $(ratio "$(med template cpu_us)" "$(med bare cpu_us)") |"
+    [[ " $VARIANTS " == *" handwritten "* ]] && echo "| CPU/request at saturation, tracing on vs hand-written | ≤ 0.85 | $(ratio "$(med template cpu_us)" "$(med handwritten cpu_us)") |"
+    [[ " $VARIANTS " == *" handwritten "* ]] && echo "| bytes/request at saturation, tracing on vs hand-written | < 1.00 | $(ratio "$(med template gc 1)" "$(med handwritten gc 1)") ($(med template gc 1) against $(med handwritten gc 1)) |"
+    echo "| spans dropped when paced (about half saturation) | 0 | $(( $(med template half_sent) - $(med template half_received) )) of $(med template half_sent) |"
+    if [ "$COLD" != 0 ]; then
+      echo "| JIT first traced response vs bare | ≤ 1.15 | $(ratio "${R[template.cold]}" "${R[bare.cold]}") |"
+      echo "| Native AOT first traced response | ≤ 62 ms | ${R[template-aot.cold]} ms |"
+      echo "| Native AOT idle RSS | ≤ 26 MB | ${R[template-aot.idle_rss]} MB |"
+    fi
+  fi
+  echo
+} > "$RESULTS.run"
+# The newest run goes first; earlier runs stay below it.
 {
   echo "# Benchmark results"
   echo
-  echo "Written by \`bash bench/run.sh\` (see bench/README.md). Every figure below comes from this one run."
+  echo "Newest run first. Compare ratios within one run, never absolute figures across runs."
   echo
-  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- Machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, $(uname -r)"
-  echo "- Load average at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- template bench || echo ' (with uncommitted changes)')"
-  echo "- .NET SDK $(dotnet --version); wrk -t1 -c$CONNECTIONS, POST of 5 bytes, ${WARMUP} s warm-up, ${DURATION} s measured; receiver: Aspire Dashboard 13.6.5 on the same machine"
-  echo "- Build ${BUILD_SECONDS} s, measurements ${RUN_SECONDS} s"
-  echo "- Template variants run with ${IMAGE_BSP_ENV[*]:-the host's built-in OTEL_BSP_* defaults (queue 16384, batch 2048: Telemetry/TelemetryDefaults.cs)}; the hand-written one with the SDK's defaults"
-  echo "${BENCH_NOTE:+- Note: $BENCH_NOTE}"
-  echo
-  echo "## Throughput and cost per request (JIT, ReadyToRun)"
-  echo
-  echo "| | req/s | p50 | p99 | CPU µs/request | × bare | idle RSS MB | peak RSS MB | spans sent / received (saturation) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for v in bare template disabled handwritten servergc; do
-    case "$v" in
-      bare) name="(a) bare minimal API, no telemetry" ;;
-      template) name="(b) template, tracing on, every request sampled" ;;
-      disabled) name="(c) template, OTEL_SDK_DISABLED=true" ;;
-      handwritten) name="(d) hand-written OpenTelemetry set-up" ;;
-      servergc) name="(b) with the Web SDK's GC defaults (server, concurrent), for comparison" ;;
-    esac
-    spans="–"; case "$v" in template|handwritten|servergc) spans="${R[$v.sat_sent]} / ${R[$v.sat_received]}" ;; esac
-    echo "| $name | ${R[$v.rps]} | ${R[$v.p50]} | ${R[$v.p99]} | ${R[$v.cpu_us]} | $(ratio "${R[$v.cpu_us]}" "${R[bare.cpu_us]}") | ${R[$v.idle_rss]} | ${R[$v.peak_rss]} | $spans |"
-  done
-  echo
-  echo "CPU µs/request: utime+stime of the function process over the measured wrk run (from /proc/PID/stat), divided by the requests wrk completed."
-  for v in bare template disabled handwritten servergc; do
-    if [ -n "${R[$v.errors]}" ]; then echo; echo "wrk reported for $v: ${R[$v.errors]}"; fi
-  done
-  echo
-  echo "## Spans at half saturation"
-  echo
-  echo "| | paced req/s | share of saturation | p99 | spans sent | received | dropped |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  for v in template handwritten servergc; do
-    echo "| $v | ${R[$v.half_rps]} | $(ratio "${R[$v.half_rps]}" "${R[$v.rps]}") | ${R[$v.half_p99]} | ${R[$v.half_sent]} | ${R[$v.half_received]} | ${R[$v.half_dropped]} |"
-  done
-  echo
-  echo "## Cold start: process start to the first traced 200 (median of $COLD_RUNS)"
-  echo
-  echo "| | median ms | all runs ms | × JIT template | published MB (no debug symbols) |"
-  echo "|---|---:|---|---:|---:|"
-  echo "| bare minimal API, JIT + ReadyToRun, no telemetry | ${R[bare.cold]} | ${R[bare.cold_all]} | $(ratio "${R[bare.cold]}" "${R[template.cold]}") | $(size_mb bare) (framework-dependent) |"
-  echo "| template, JIT without ReadyToRun | ${R[template-plain.cold]} | ${R[template-plain.cold_all]} | $(ratio "${R[template-plain.cold]}" "${R[template.cold]}") | $(size_mb template-plain) (framework-dependent) |"
-  echo "| template, JIT + ReadyToRun (the default image) | ${R[template.cold]} | ${R[template.cold_all]} | 1.00 | $(size_mb template-jit) (framework-dependent) |"
-  echo "| template, Native AOT (--build-arg AOT=true) | ${R[template-aot.cold]} | ${R[template-aot.cold_all]} | $(ratio "${R[template-aot.cold]}" "${R[template.cold]}") | $(size_mb template-aot) (self-contained) |"
-  echo
-  echo "Idle RSS one second after the first answer, MB: bare ${R[bare.idle_rss]}, template JIT ${R[template.idle_rss]}, template without ReadyToRun ${R[template-plain.idle_rss]}, template Native AOT ${R[template-aot.idle_rss]}."
-  echo "The first 200 is polled with curl every ~5 ms, so each figure carries up to ~5 ms of polling granularity."
-  echo
-  echo "## Goals"
-  echo
-  echo "| goal | target | measured |"
-  echo "|---|---|---|"
-  echo "| CPU/request, tracing on vs bare | ≤ 1.10 | $(ratio "${R[template.cpu_us]}" "${R[bare.cpu_us]}") |"
-  echo "| CPU/request, tracing on vs hand-written | ≤ 1.00 | $(ratio "${R[template.cpu_us]}" "${R[handwritten.cpu_us]}") |"
-  echo "| spans dropped at half saturation | 0 | ${R[template.half_dropped]} of ${R[template.half_sent]} |"
-  echo "| AOT first traced response | ≤ 120 ms | ${R[template-aot.cold]} ms |"
-  echo "| AOT vs JIT first traced response | ≤ 0.30 | $(ratio "${R[template-aot.cold]}" "${R[template.cold]}") |"
-  echo "| AOT idle RSS | ≤ 40 MB | ${R[template-aot.idle_rss]} MB |"
-  echo "| JIT first traced response vs bare | ≤ 1.15 | $(ratio "${R[template.cold]}" "${R[bare.cold]}") |"
+  cat "$RESULTS.run"
+  [ -f "$RESULTS" ] && sed '1{/^# Benchmark results$/d}' "$RESULTS" | sed '/^Newest run first\./d'
 } > "$RESULTS.tmp"
+rm -f "$RESULTS.run"
 mv "$RESULTS.tmp" "$RESULTS"
 log "wrote $RESULTS"

@@ -1,23 +1,53 @@
-using System.Collections.Concurrent;
-
 namespace FunctionHost.Lifecycle;
 
 /// <summary>The requests the host is serving right now, so that a drain limit or a second SIGTERM can end them.</summary>
+/// <remarks>
+/// A set under a lock rather than a ConcurrentDictionary: the dictionary allocates a node for every request, the
+/// set reuses its slots, and the lock is held for a hash insert or removal, uncontended at any rate one replica serves.
+/// </remarks>
 internal sealed class InflightRequests
 {
-    private readonly ConcurrentDictionary<HttpContext, byte> _requests = new();
+    private readonly HashSet<HttpContext> _requests = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _lock = new();
 
-    public int Count => _requests.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _requests.Count;
+            }
+        }
+    }
 
-    public void Add(HttpContext context) => _requests.TryAdd(context, 0);
+    public void Add(HttpContext context)
+    {
+        lock (_lock)
+        {
+            _requests.Add(context);
+        }
+    }
 
-    public void Remove(HttpContext context) => _requests.TryRemove(context, out _);
+    public void Remove(HttpContext context)
+    {
+        lock (_lock)
+        {
+            _requests.Remove(context);
+        }
+    }
 
     /// <summary>Aborts every in-flight request (its connection is reset); returns how many there were.</summary>
     public int AbortAll()
     {
+        HttpContext[] snapshot;
+        lock (_lock)
+        {
+            snapshot = [.. _requests];
+        }
+
         var aborted = 0;
-        foreach (var context in _requests.Keys)
+        foreach (var context in snapshot)
         {
             try
             {

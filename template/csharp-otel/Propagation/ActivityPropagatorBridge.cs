@@ -55,7 +55,7 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
             }
         }
 
-        _propagator.Inject(new PropagationContext(activity.Context, baggage), carrier, (c, name, value) => setter(c, name, value));
+        _propagator.Inject(new PropagationContext(activity.Context, baggage), new HostingSetter(carrier, setter), HostingSetter.Set);
     }
 
     public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
@@ -66,17 +66,17 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
             return;
         }
 
-        var context = _propagator.Extract(default, carrier, (c, name) =>
-        {
-            getter(c, name, out var value, out var values);
-            return values ?? (value is null ? null : [value]);
-        }).ActivityContext;
+        var extracted = Extract(carrier, getter);
 
+        // Kept for the next reader of these headers on this thread: the ASP.NET Core instrumentation (through
+        // RequestContextPropagator) or, without it, ExtractBaggage below. Neither parses the headers again.
+        ExtractedRequestContext.Set(carrier, extracted);
+
+        var context = extracted.ActivityContext;
         if (HexId.IsValid(context))
         {
             // W3C form, which ASP.NET Core hosting parses into the parent context of the request's activity.
-            traceId = string.Concat("00-", context.TraceId.ToHexString(), "-", context.SpanId.ToHexString(),
-                (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "-01" : "-00");
+            traceId = Traceparent(context);
             traceState = context.TraceState;
         }
     }
@@ -93,11 +93,10 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
             return null;
         }
 
-        var baggage = _propagator.Extract(default, carrier, (c, name) =>
-        {
-            getter(c, name, out var value, out var values);
-            return values ?? (value is null ? null : [value]);
-        }).Baggage;
+        // Hosting asks for the trace id first, then for the baggage of the same headers.
+        var baggage = ExtractedRequestContext.TryTake(carrier, out var extracted)
+            ? extracted.Baggage
+            : Extract(carrier, getter).Baggage;
 
         if (baggage.Count == 0)
         {
@@ -111,5 +110,43 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// ASP.NET Core hosting's carrier is the request's header dictionary: read it directly with a static getter (no
+    /// closure per request), and hand the propagators the dictionary itself, which the uberctx-/ot-baggage- ones
+    /// enumerate for prefixed names (CarrierHeaders.NamesWithPrefix). Any other carrier goes through its getter.
+    /// </summary>
+    private PropagationContext Extract(object carrier, PropagatorGetterCallback getter) => carrier is IHeaderDictionary headers
+        ? _propagator.Extract(default, headers, HeaderValues)
+        : _propagator.Extract(default, carrier, (c, name) =>
+        {
+            getter(c, name, out var value, out var values);
+            return values ?? (value is null ? null : [value]);
+        });
+
+    private static readonly Func<IHeaderDictionary, string, IEnumerable<string>?> HeaderValues =
+        static (headers, name) => headers.TryGetValue(name, out var values) ? (IEnumerable<string>)values : null;
+
+    /// <summary>"00-{trace id}-{span id}-{flags}", built in one string.</summary>
+    private static string Traceparent(ActivityContext context) =>
+        string.Create(55, context, static (span, context) =>
+        {
+            "00-".CopyTo(span);
+            context.TraceId.ToHexString().CopyTo(span[3..]);
+            span[35] = '-';
+            context.SpanId.ToHexString().CopyTo(span[36..]);
+            ((context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "-01" : "-00").CopyTo(span[52..]);
+        });
+
+    /// <summary>HttpClient's header carrier and setter as one value, so the setter handed to the propagators is a
+    /// static delegate instead of a closure allocated per call.</summary>
+    private readonly struct HostingSetter(object carrier, PropagatorSetterCallback setter)
+    {
+        public static readonly Action<HostingSetter, string, string> Set = static (c, name, value) => c.Setter(c.Carrier, name, value);
+
+        private object Carrier { get; } = carrier;
+
+        private PropagatorSetterCallback Setter { get; } = setter;
     }
 }

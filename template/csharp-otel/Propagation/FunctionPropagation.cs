@@ -27,7 +27,9 @@ internal static class FunctionPropagation
         var propagator = Create(settings.Propagators.Names);
         var bridge = new ActivityPropagatorBridge(propagator, injects: !tracing);
 
-        Sdk.SetDefaultTextMapPropagator(propagator);
+        // The composite, behind a wrapper that lets the ASP.NET Core instrumentation take what the bridge already
+        // extracted from the request instead of parsing the headers a second time (RequestContextPropagator.cs).
+        Sdk.SetDefaultTextMapPropagator(new RequestContextPropagator(propagator));
         DistributedContextPropagator.Current = bridge;
 
         // ASP.NET Core hosting takes its propagator from DI, registered (from Current) before this runs.

@@ -25,8 +25,18 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
     // Log lines are read by log pipelines and people, never embedded in HTML: keep ' + < > readable.
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // Per thread and reused, so a line costs no buffer, writer or builder of its own.
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
+    [ThreadStatic]
+    private static char[]? t_chars;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
@@ -89,34 +99,54 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        var json = t_json ??= new Utf8JsonWriter(buffer, JsonOptions);
+        json.Reset(buffer);
+        json.WriteStartObject();
+        json.WriteString("time", line.Time);
+        json.WriteString("level", line.Level);
+        json.WriteString("category", line.Category);
+        json.WriteString("msg", line.Message);
+        WriteIfPresent(json, "trace_id", line.TraceId);
+        WriteIfPresent(json, "span_id", line.SpanId);
+        WriteIfPresent(json, "call_id", line.CallId);
+        if (line.EventId != 0)
         {
-            json.WriteStartObject();
-            json.WriteString("time", line.Time);
-            json.WriteString("level", line.Level);
-            json.WriteString("category", line.Category);
-            json.WriteString("msg", line.Message);
-            WriteIfPresent(json, "trace_id", line.TraceId);
-            WriteIfPresent(json, "span_id", line.SpanId);
-            WriteIfPresent(json, "call_id", line.CallId);
-            if (line.EventId != 0)
-            {
-                json.WriteNumber("event_id", line.EventId);
-            }
-
-            WriteIfPresent(json, "exception", line.Exception);
-            ForEachProperty(line.State, (key, value) => json.WriteString(key, value));
-            json.WriteEndObject();
+            json.WriteNumber("event_id", line.EventId);
         }
 
-        textWriter.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        textWriter.Write('\n');
+        WriteIfPresent(json, "exception", line.Exception);
+        ForEachProperty(line.State, json, static (json, key, value) => json.WriteString(key, value));
+        json.WriteEndObject();
+        json.Flush();
+
+        // Decoded into a reused buffer: the console logger copies the text into its own builder anyway, so an
+        // intermediate string per line would be garbage at once.
+        var bytes = buffer.WrittenSpan;
+        var chars = t_chars;
+        var needed = Encoding.UTF8.GetMaxCharCount(bytes.Length) + 1;
+        if (chars is null || chars.Length < needed)
+        {
+            chars = t_chars = new char[Math.Max(needed, 1024)];
+        }
+
+        var count = Encoding.UTF8.GetChars(bytes, chars);
+        chars[count++] = '\n';
+        textWriter.Write(chars, 0, count);
+
+        // A line with a long exception must not keep large buffers alive on the thread.
+        if (chars.Length > 16 * 1024)
+        {
+            t_chars = null;
+            t_buffer = null;
+            t_json = null;
+        }
     }
 
     private static void WriteLogfmt(in LogLine line, TextWriter textWriter)
     {
-        var builder = new StringBuilder(256);
-        Append(builder, "time", line.Time.ToString("O", CultureInfo.InvariantCulture));
+        var builder = t_builder ??= new StringBuilder(256);
+        builder.Clear();
+        builder.Append("time=").Append(CultureInfo.InvariantCulture, $"{line.Time:O}");
         Append(builder, "level", line.Level);
         Append(builder, "category", line.Category);
         Append(builder, "msg", line.Message);
@@ -125,13 +155,19 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
         Append(builder, "call_id", line.CallId);
         if (line.EventId != 0)
         {
-            Append(builder, "event_id", line.EventId.ToString(CultureInfo.InvariantCulture));
+            builder.Append(" event_id=").Append(line.EventId);
         }
 
         Append(builder, "exception", line.Exception);
-        ForEachProperty(line.State, (key, value) => Append(builder, key, value));
+        ForEachProperty(line.State, builder, static (builder, key, value) => Append(builder, key, value));
         builder.Append('\n');
         textWriter.Write(builder);
+
+        // A line with a long exception must not keep a large builder alive on the thread.
+        if (builder.Capacity > 16 * 1024)
+        {
+            t_builder = null;
+        }
     }
 
     private static void WriteIfPresent(Utf8JsonWriter json, string key, string? value)
@@ -143,7 +179,7 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
     }
 
     /// <summary>The message template's named values, except its template and keys this formatter writes itself.</summary>
-    private static void ForEachProperty(IReadOnlyList<KeyValuePair<string, object?>>? state, Action<string, string> write)
+    private static void ForEachProperty<TTarget>(IReadOnlyList<KeyValuePair<string, object?>>? state, TTarget target, Action<TTarget, string, string> write)
     {
         if (state is null)
         {
@@ -158,7 +194,7 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
                 continue;
             }
 
-            write(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+            write(target, key, value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
         }
     }
 

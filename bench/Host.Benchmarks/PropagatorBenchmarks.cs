@@ -4,7 +4,7 @@ using FunctionHost.Propagation;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
-namespace Propagation.Benchmarks;
+namespace Host.Benchmarks;
 
 /// <summary>
 /// Extract (headers present / absent) and Inject for each propagator, on the same carrier type and getter for all:

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Propagation.Benchmarks;
+namespace Host.Benchmarks;
 
 /// <summary>
 /// `dotnet run -c Release -- quick`: interleaved rounds, best round per propagator. On a shared, noisy machine the

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+/// <summary>
+/// Loaded by the runtime before Main when DOTNET_STARTUP_HOOKS names this assembly. With BENCH_GC_PORT set it
+/// listens on that loopback TCP port (bash reads it through /dev/tcp) and answers each connection with one line:
+/// <c>allocated_bytes gen0 gen1 gen2 pause_ms</c>. Its own allocations are subtracted, so an idle host reads flat.
+/// </summary>
+#pragma warning disable CA1050 // The runtime looks the hook up by this exact name in the global namespace.
+public static class StartupHook
+#pragma warning restore CA1050
+{
+    private static long s_ownBytes;
+
+    public static void Initialize()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("BENCH_GC_PORT"), out var port))
+        {
+            return;
+        }
+
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        listener.Listen(4);
+        new Thread(() => Serve(listener)) { IsBackground = true, Name = "bench-gc-probe" }.Start();
+    }
+
+    private static void Serve(Socket listener)
+    {
+        while (true)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            using (var connection = listener.Accept())
+            {
+                // Everything this thread allocated up to now is ours, not the host's.
+                var total = GC.GetTotalAllocatedBytes(precise: true) - s_ownBytes - (GC.GetAllocatedBytesForCurrentThread() - before);
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"{total} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F1}\n");
+                connection.Send(Encoding.ASCII.GetBytes(line));
+            }
+
+            s_ownBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using OpenTelemetry.Context.Propagation;
+
+namespace FunctionHost.Propagation;
+
+/// <summary>
+/// What <see cref="ActivityPropagatorBridge"/> extracted from the request the current thread is starting, kept so
+/// that the next reader of the same headers (the ASP.NET Core instrumentation, or the bridge's own baggage step)
+/// takes it instead of parsing every header again.
+/// </summary>
+/// <remarks>
+/// ASP.NET Core hosting calls the bridge, starts the request's activity and raises the instrumentation's start event
+/// synchronously on one thread, so a thread-static slot needs no lock and cannot see another request's context.
+/// The slot is matched by the headers object (Kestrel reuses it for the next request on the same connection, but
+/// the bridge overwrites the slot first) and emptied when taken, so a stale entry is never read twice.
+/// </remarks>
+internal static class ExtractedRequestContext
+{
+    [ThreadStatic]
+    private static object? t_headers;
+
+    [ThreadStatic]
+    private static PropagationContext t_context;
+
+    public static void Set(object headers, PropagationContext context)
+    {
+        t_headers = headers;
+        t_context = context;
+    }
+
+    /// <summary>The context extracted from <paramref name="headers"/>, once; false for any other headers.</summary>
+    public static bool TryTake(object headers, out PropagationContext context)
+    {
+        if (t_headers is { } stored && ReferenceEquals(stored, headers))
+        {
+            context = t_context;
+            Clear();
+            return true;
+        }
+
+        context = default;
+        return false;
+    }
+
+    public static void Clear()
+    {
+        t_headers = null;
+        t_context = default;
+    }
+}
