@@ -73,23 +73,9 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
     {
         // A rolling update's stop: light steady traffic, healthcheck_interval 2 s, the template's batching (5 s).
         var routing = TimeSpan.FromSeconds(2);
-        using var host = await PublishedHost.StartUnderWatchdogAsync(new Dictionary<string, string?>
-        {
-            ["OTEL_SERVICE_NAME"] = "lifecycle-rolling-stop",
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Dashboard.OtlpHttpEndpoint,
-            ["healthcheck_interval"] = "2s",
-            ["write_timeout"] = "3s",
-        });
-        using var client = TracedLoad.NewClient();
-
-        var clock = Stopwatch.StartNew();
-        var load = SteadyLoadAsync(client, host.Url + "/slow?ms=5", clock, TimeSpan.FromMilliseconds(66),
-            until: () => host.Process.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var signalledAt = clock.Elapsed;
-        host.Signal("TERM");
-        var results = await load;
-        await host.WaitForExitAsync(clock, TimeSpan.FromSeconds(10));
+        var (host, results, signalledAt) = await RollingStopAsync(
+            "lifecycle-rolling-stop", receiver.Dashboard.OtlpHttpEndpoint, signalAfter: TimeSpan.FromSeconds(1.5), routing);
+        using var _ = host;
 
         var answered = results.Where(r => r.Result.Status == HttpStatusCode.OK).Select(r => r.Result).ToList();
         var routed = results.Where(r => r.SentAt < signalledAt + routing - TimeSpan.FromMilliseconds(250)).Select(r => r.Result).ToList();
@@ -119,35 +105,26 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
         // SIGTERM waits at most ShutdownFlush.ResponseHoldLimit (1 s), and once that has run out, not at all.
         using var proxy = new FaultProxy(new Uri(receiver.Dashboard.OtlpHttpEndpoint));
         proxy.Set(FaultProxy.Fault.BlackHole);
-        var routing = TimeSpan.FromSeconds(2);
-        using var host = await PublishedHost.StartUnderWatchdogAsync(new Dictionary<string, string?>
-        {
-            ["OTEL_SERVICE_NAME"] = "lifecycle-rolling-stop-black-hole",
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = proxy.Endpoint,
-            ["healthcheck_interval"] = "2s",
-            ["write_timeout"] = "3s",
-        });
-        using var client = TracedLoad.NewClient();
-
-        var clock = Stopwatch.StartNew();
-        var load = SteadyLoadAsync(client, host.Url + "/slow?ms=5", clock, TimeSpan.FromMilliseconds(66),
-            until: () => host.Process.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var signalledAt = clock.Elapsed;
-        host.Signal("TERM");
-        var results = await load;
-        await host.WaitForExitAsync(clock, TimeSpan.FromSeconds(10));
+        // Routing 3 s, so that the window after the first hold (1.2 s) is long enough to sample.
+        var routing = TimeSpan.FromSeconds(3);
+        var (host, results, signalledAt) = await RollingStopAsync(
+            "lifecycle-rolling-stop-black-hole", proxy.Endpoint, signalAfter: TimeSpan.FromSeconds(1), routing);
+        using var _ = host;
 
         var routed = results.Where(r => r.SentAt < signalledAt + routing - TimeSpan.FromMilliseconds(250)).ToList();
         // The first responses after SIGTERM wait for the first flush, up to the hold limit; once it has run out,
         // responses stop waiting for this collector.
         var later = routed.Where(r => r.SentAt > signalledAt + TimeSpan.FromSeconds(1.2)).Select(r => r.Result).ToList();
         var slowest = routed.Max(r => r.Result.Latency);
-        log.WriteLine($"routed {routed.Count}, answered 200 {routed.Count(r => r.Result.Status == HttpStatusCode.OK)}, " +
-                      $"slowest {slowest.TotalMilliseconds:F0} ms, slowest sent more than 1.2 s after SIGTERM {later.Max(r => r.Latency).TotalMilliseconds:F0} ms");
+        log.WriteLine($"sent {results.Count}, signalled at {signalledAt.TotalSeconds:F1} s, routed {routed.Count}, answered 200 {routed.Count(r => r.Result.Status == HttpStatusCode.OK)}, " +
+                      $"slowest {slowest.TotalMilliseconds:F0} ms, slowest sent more than 1.2 s after SIGTERM {later.Select(r => r.Latency.TotalMilliseconds).DefaultIfEmpty(double.NaN).Max():F0} ms");
         Assert.True(routed.All(r => r.Result.Status == HttpStatusCode.OK), TracedLoad.Describe(routed.Select(r => r.Result)) + "\n" + host.Output);
         Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest {slowest}");
-        Assert.True(later.Count >= 5 && later.All(r => r.Latency < TimeSpan.FromMilliseconds(500)),
+        Assert.True(later.Count >= 5,
+            $"only {later.Count} requests sent between 1.2 s after SIGTERM and the end of routing; sent at (s from SIGTERM): " +
+            string.Join(' ', results.Select(r => (r.SentAt - signalledAt).TotalSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))) +
+            $"\n{host.Output}");
+        Assert.True(later.All(r => r.Latency < TimeSpan.FromMilliseconds(500)),
             "still held for a black-holing collector: " + string.Join(", ", later.Select(r => r.Latency.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
     }
 
@@ -237,6 +214,42 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
     }
 
     /// <summary>One request every <paramref name="interval"/>, whatever the earlier ones do, until <paramref name="until"/>.</summary>
+    /// <summary>
+    /// A rolling update's stop: the host under the watchdog (healthcheck_interval = <paramref name="routing"/>,
+    /// write_timeout 3 s), steady
+    /// traffic of about 15 requests/s, SIGTERM after <paramref name="signalAfter"/>, traffic until the watchdog
+    /// exits. The caller disposes the host, after reading its output.
+    /// </summary>
+    private static async Task<(PublishedHost Host, List<(TimeSpan SentAt, TracedResult Result)> Results, TimeSpan SignalledAt)> RollingStopAsync(
+        string serviceName, string otlpEndpoint, TimeSpan signalAfter, TimeSpan routing)
+    {
+        var host = await PublishedHost.StartUnderWatchdogAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_SERVICE_NAME"] = serviceName,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint,
+            ["healthcheck_interval"] = $"{routing.TotalSeconds}s",
+            ["write_timeout"] = "3s",
+        });
+        try
+        {
+            using var client = TracedLoad.NewClient();
+            var clock = Stopwatch.StartNew();
+            var load = SteadyLoadAsync(client, host.Url + "/slow?ms=5", clock, TimeSpan.FromMilliseconds(66),
+                until: () => host.Process.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(20));
+            await Task.Delay(signalAfter);
+            var signalledAt = clock.Elapsed;
+            host.Signal("TERM");
+            var results = await load;
+            await host.WaitForExitAsync(clock, TimeSpan.FromSeconds(10));
+            return (host, results, signalledAt);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
     private static async Task<List<(TimeSpan SentAt, TracedResult Result)>> SteadyLoadAsync(
         HttpClient client, string url, Stopwatch clock, TimeSpan interval, Func<bool> until)
     {
