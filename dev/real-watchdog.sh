@@ -19,7 +19,7 @@
 #
 # Needs: root (unshare --net and --pid), iproute2's ip, the .NET SDK. The tests run in a network namespace of
 # their own (fwatchdog always binds :8081 for its metrics), so they need no free port on the machine. Build fwatchdog from
-# github.com/openfaas/of-watchdog (`go build -o fwatchdog .`); ../shared/real-tools/setup.sh does it here.
+# github.com/openfaas/of-watchdog (`go build -o fwatchdog .` in a checkout of a release tag).
 #
 # To compare with another version of the host, run this script in a checkout whose template/ is that version
 # (the tests themselves must be these).

@@ -203,7 +203,8 @@ public class HandlerAnalyzerTest
     {
         // A compiler older than the analyzer's Roslyn skips the analyzer with only a warning (CS9057).
         var referenced = typeof(HandlerAnalyzer).Assembly.GetReferencedAssemblies().Single(a => a.Name == "Microsoft.CodeAnalysis").Version!;
-        var sdk = Path.GetDirectoryName(typeof(object).Assembly.Location)!; // .../shared/Microsoft.NETCore.App/<version>
+        // The runtime lives in <dotnet root>/<runtimes folder>/Microsoft.NETCore.App/<version>; the SDKs in <dotnet root>/sdk.
+        var sdk = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         var compilers = Directory.GetFiles(Path.Combine(sdk, "..", "..", "..", "sdk"), "Microsoft.CodeAnalysis.dll", SearchOption.AllDirectories)
             .Where(path => path.Contains($"{Path.DirectorySeparatorChar}Roslyn{Path.DirectorySeparatorChar}bincore", StringComparison.Ordinal))
             .Select(path => AssemblyName.GetAssemblyName(path).Version!)
