@@ -30,10 +30,6 @@ internal sealed class RequestGuard(
         {
             // The client disconnected (or the drain aborted it, or the watchdog's exec_timeout): nobody is left to answer.
             cancelled = true;
-            if (!ExecTimeoutCheck.Apply(context, Stopwatch.GetElapsedTime(started), options.ExecTimeout, cancelled, logger))
-            {
-                LifecycleLog.ClientGone(logger, TraceId());
-            }
         }
         catch (BadHttpRequestException exception)
         {
@@ -75,10 +71,11 @@ internal sealed class RequestGuard(
         }
         finally
         {
-            if (!cancelled)
+            // Cut by the watchdog's exec_timeout, whether the function stopped on its token or ignored it and finished
+            // after the watchdog had answered 504; any other cancellation is a client that went away.
+            if (!ExecTimeoutCheck.Apply(context, Stopwatch.GetElapsedTime(started), options.ExecTimeout, cancelled, logger) && cancelled)
             {
-                // A function that ignores its token finishes after the watchdog has answered 504.
-                ExecTimeoutCheck.Apply(context, Stopwatch.GetElapsedTime(started), options.ExecTimeout, cancelled, logger);
+                LifecycleLog.ClientGone(logger, TraceId());
             }
 
             if (shutdownFlush.ShuttingDown)
