@@ -29,9 +29,9 @@ trap cleanup EXIT
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 # Shell and awk only: on a loaded machine a python3 start costs seconds.
-free_port() { # a random high port nothing answers on
+free_port() { # a random port below the ephemeral range (32768-60999), so no outgoing connection holds it, that nothing answers on
   local p
-  while :; do p=$(( 20000 + RANDOM % 40000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
+  while :; do p=$(( 20000 + RANDOM % 12000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
 }
 now_ns() { date +%s%N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of the process, in clock ticks
@@ -59,8 +59,10 @@ BUILD_START=$(date +%s)
 shrinkwrap "$WORK/ctx-jit"
 shrinkwrap "$WORK/ctx-aot"
 shrinkwrap "$WORK/ctx-plain"
-# JIT as the Dockerfile publishes it (ReadyToRun); plain JIT without ReadyToRun for comparison; Native AOT.
-publish template-jit "$WORK/ctx-jit" FunctionHost.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
+# JIT as the Dockerfile publishes it (self-contained, composite ReadyToRun); for the cold-start comparison, plain
+# ReadyToRun (not composite) and JIT without ReadyToRun; Native AOT.
+publish template-jit "$WORK/ctx-jit" FunctionHost.csproj -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true
+[ "$COLD" = 0 ] || { shrinkwrap "$WORK/ctx-r2r"; publish template-r2r "$WORK/ctx-r2r" FunctionHost.csproj -r linux-x64 --self-contained true -p:PublishReadyToRun=true; }
 [ "$COLD" = 0 ] || publish template-plain "$WORK/ctx-plain" FunctionHost.csproj -r linux-x64 --self-contained false
 [ "$COLD" = 0 ] || publish template-aot "$WORK/ctx-aot" FunctionHost.csproj -p:PublishAot=true
 publish bare "$BENCH/Bare" Bare.csproj -r linux-x64 --self-contained false -p:PublishReadyToRun=true
@@ -112,9 +114,10 @@ gc_delta() { # before after requests -> "bytes/request gen0/10k gen1/10k gen2/10
 variant_cmd() {
   case "$1" in
     bare|handwritten) echo "$WORK/out/$1/$( [ "$1" = bare ] && echo Bare || echo HandWritten )" ;;
-    template|disabled|servergc|gc-*) echo "$WORK/out/template-jit/FunctionHost" ;;
+    template|disabled|servergc|gc-*|export-*) echo "$WORK/out/template-jit/FunctionHost" ;;
     template-aot) echo "$WORK/out/template-aot/FunctionHost" ;;
     template-plain) echo "$WORK/out/template-plain/FunctionHost" ;;
+    template-r2r) echo "$WORK/out/template-r2r/FunctionHost" ;;
   esac
 }
 
@@ -148,6 +151,12 @@ start_host() { # variant service-name port
     gc-wks-concurrent) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     gc-server) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # DATAS: on by default for server GC since .NET 9
     gc-gen0) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # 64 MB gen0 budget
+    # The export-path study (BENCH_VARIANTS="template export-batch128 export-batch2048 export-delay1s export-grpc"):
+    # the template with one exporter setting changed each.
+    export-batch128) env+=(OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    export-batch2048) env+=(OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    export-delay1s) env+=(OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    export-grpc) env+=(OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$GRPC_PORT") ;;
     *) env+=("${IMAGE_BSP_ENV[@]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;       # the template's default: http/protobuf
   esac
   (cd "$(dirname "$cmd")" && exec env "${env[@]}" "${limit[@]}" "$cmd" > "$WORK/host-$service.log" 2>&1) &
@@ -259,21 +268,22 @@ med() { # variant key [field]
 bytes_rounds() { local r out=(); for r in $(seq "$ROUNDS"); do out+=("$(echo "${R[$1.gc.$r]:-?}" | cut -d' ' -f1)"); done; echo "${out[*]}"; }
 all_rounds() { local v="$1" k="$2" r out=(); for r in $(seq "$ROUNDS"); do out+=("${R[$v.$k.$r]:-?}"); done; echo "${out[*]}"; }
 
-cold_variant() { # variant -> median ms to the first traced 200; idle RSS 1 s after the last run's first answer
-  local v="$1" i port start ms list=()
-  log "cold start $v x$COLD_RUNS"
-  for i in $(seq "$COLD_RUNS"); do
-    port=$(free_port)
-    start=$(now_ns)
-    start_host "$v" "bench-cold-$v" "$port"
-    ms=$(first_response_ms "$start" "$port")
-    list+=("$ms")
-    if [ "$i" = "$COLD_RUNS" ]; then sleep 1; R[$v.idle_rss]=$(( $(status_kb "$HOST_PID" VmRSS) / 1024 )); fi
-    stop_host
-  done
-  R[$v.cold_all]="${list[*]}"
-  R[$v.cold]=$(printf '%s\n' "${list[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+COLD_VARIANTS="bare template-plain template-r2r template template-aot"
+# One cold start: a fresh process timed from the fork to the first traced 200. Appends to R[variant.cold_all] and,
+# from GcProbe (JIT hosts only: Native AOT runs no startup hook), the methods the JIT compiled up to that answer.
+cold_once() { # variant last?
+  local v="$1" port start ms probe
+  port=$(free_port)
+  start=$(now_ns)
+  start_host "$v" "bench-cold-$v" "$port"
+  ms=$(first_response_ms "$start" "$port")
+  probe=$(gc_read "$GC_PORT")
+  R[$v.cold_all]="${R[$v.cold_all]:-}${R[$v.cold_all]:+ }$ms"
+  R[$v.jit_all]="${R[$v.jit_all]:-}${R[$v.jit_all]:+ }$(echo "$probe" | awk '{print ($6 == "" ? "-" : $6)}')"
+  if [ "$2" = last ]; then sleep 1; R[$v.idle_rss]=$(( $(status_kb "$HOST_PID" VmRSS) / 1024 )); fi
+  stop_host
 }
+median_of() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # ---------------------------------------------------------------- run
 RUN_START=$(date +%s)
@@ -284,9 +294,11 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 if [ "$COLD" != 0 ]; then
-  for v in bare template-plain template template-aot; do
-    cold_variant "$v"
+  log "cold starts: $COLD_RUNS alternating rounds over $COLD_VARIANTS"
+  for i in $(seq "$COLD_RUNS"); do   # alternating, as the load rounds: a neighbour's burst hits every variant
+    for v in $COLD_VARIANTS; do cold_once "$v" "$( [ "$i" = "$COLD_RUNS" ] && echo last || echo no )"; done
   done
+  for v in $COLD_VARIANTS; do R[$v.cold]=$(median_of "${R[$v.cold_all]}"); R[$v.jit]=$(median_of "${R[$v.jit_all]}"); done
 fi
 RUN_SECONDS=$(( $(date +%s) - RUN_START ))
 
@@ -307,6 +319,10 @@ label() {
     gc-wks-concurrent) echo "template, workstation concurrent GC" ;;
     gc-server) echo "template, server GC (DATAS)" ;;
     gc-gen0) echo "template, workstation non-concurrent, GCgen0size 64 MB" ;;
+    export-batch128) echo "template, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128" ;;
+    export-batch2048) echo "template, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048" ;;
+    export-delay1s) echo "template, OTEL_BSP_SCHEDULE_DELAY=1000" ;;
+    export-grpc) echo "template, OTEL_EXPORTER_OTLP_PROTOCOL=grpc" ;;
     *) echo "$1" ;;
   esac
 }
@@ -366,16 +382,19 @@ BSP="the host defaults for OTEL_BSP_* (Telemetry/TelemetryDefaults.cs)"; [ ${#IM
   done
   if [ "$COLD" != 0 ]; then
     echo
-    echo "### Cold start: process start to the first traced 200 (median of $COLD_RUNS)"
+    echo "### Cold start: process start to the first traced 200 (median of $COLD_RUNS alternating runs)"
     echo
-    echo "| | median ms | all runs ms | × JIT template | published MB (no debug symbols) |"
-    echo "|---|---:|---|---:|---:|"
-    echo "| bare minimal API, JIT + ReadyToRun, no telemetry | ${R[bare.cold]} | ${R[bare.cold_all]} | $(ratio "${R[bare.cold]}" "${R[template.cold]}") | $(size_mb bare) (framework-dependent) |"
-    echo "| template, JIT without ReadyToRun | ${R[template-plain.cold]} | ${R[template-plain.cold_all]} | $(ratio "${R[template-plain.cold]}" "${R[template.cold]}") | $(size_mb template-plain) (framework-dependent) |"
-    echo "| template, JIT + ReadyToRun (the default image) | ${R[template.cold]} | ${R[template.cold_all]} | 1.00 | $(size_mb template-jit) (framework-dependent) |"
-    echo "| template, Native AOT (--build-arg AOT=true) | ${R[template-aot.cold]} | ${R[template-aot.cold_all]} | $(ratio "${R[template-aot.cold]}" "${R[template.cold]}") | $(size_mb template-aot) (self-contained) |"
+    echo "| | median ms | all runs ms | × bare | methods the JIT compiled before the answer | published MB (no debug symbols) |"
+    echo "|---|---:|---|---:|---:|---:|"
+    echo "| bare minimal API, JIT + ReadyToRun, no telemetry | ${R[bare.cold]} | ${R[bare.cold_all]} | 1.00 | ${R[bare.jit]} | $(size_mb bare) (framework-dependent) |"
+    echo "| template, JIT without ReadyToRun | ${R[template-plain.cold]} | ${R[template-plain.cold_all]} | $(ratio "${R[template-plain.cold]}" "${R[bare.cold]}") | ${R[template-plain.jit]} | $(size_mb template-plain) (framework-dependent) |"
+    echo "| template, JIT + ReadyToRun, not composite | ${R[template-r2r.cold]} | ${R[template-r2r.cold_all]} | $(ratio "${R[template-r2r.cold]}" "${R[bare.cold]}") | ${R[template-r2r.jit]} | $(size_mb template-r2r) (self-contained) |"
+    echo "| **template, JIT + composite ReadyToRun (the default image)** | ${R[template.cold]} | ${R[template.cold_all]} | $(ratio "${R[template.cold]}" "${R[bare.cold]}") | ${R[template.jit]} | $(size_mb template-jit) (self-contained) |"
+    echo "| template, Native AOT (--build-arg AOT=true) | ${R[template-aot.cold]} | ${R[template-aot.cold_all]} | $(ratio "${R[template-aot.cold]}" "${R[bare.cold]}") | - | $(size_mb template-aot) (self-contained) |"
     echo
-    echo "Idle RSS one second after the first answer, MB: bare ${R[bare.idle_rss]}, template JIT ${R[template.idle_rss]}, template without ReadyToRun ${R[template-plain.idle_rss]}, template Native AOT ${R[template-aot.idle_rss]}."
+    echo "Idle RSS one second after the first answer, MB: bare ${R[bare.idle_rss]}, template JIT ${R[template.idle_rss]}, not composite ${R[template-r2r.idle_rss]}, without ReadyToRun ${R[template-plain.idle_rss]}, Native AOT ${R[template-aot.idle_rss]}."
+    echo "The first 200 is polled with curl every ~5 ms, so each time carries up to ~5 ms of polling granularity. The JIT count"
+    echo "(System.Runtime.JitInfo, read by bench/GcProbe right after the answer) does not depend on the machine's load."
   fi
   if [[ " $VARIANTS " == *" template "* && " $VARIANTS " == *" bare "* ]]; then
     echo

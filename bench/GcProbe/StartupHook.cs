@@ -6,7 +6,9 @@ using System.Text;
 /// <summary>
 /// Loaded by the runtime before Main when DOTNET_STARTUP_HOOKS names this assembly. With BENCH_GC_PORT set it
 /// listens on that loopback TCP port (bash reads it through /dev/tcp) and answers each connection with one line:
-/// <c>allocated_bytes gen0 gen1 gen2 pause_ms</c>. Its own allocations are subtracted, so an idle host reads flat.
+/// <c>allocated_bytes gen0 gen1 gen2 pause_ms jit_methods jit_ms</c>. Its own allocations are subtracted, so an
+/// idle host reads flat. The JIT figures (methods compiled so far and the time spent compiling them) say how much
+/// start-up work ReadyToRun left to the JIT: read right after the first answer, they do not depend on the load.
 /// </summary>
 #pragma warning disable CA1050 // The runtime looks the hook up by this exact name in the global namespace.
 public static class StartupHook
@@ -37,7 +39,7 @@ public static class StartupHook
                 // Everything this thread allocated up to now is ours, not the host's.
                 var total = GC.GetTotalAllocatedBytes(precise: true) - s_ownBytes - (GC.GetAllocatedBytesForCurrentThread() - before);
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"{total} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F1}\n");
+                    $"{total} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F1} {System.Runtime.JitInfo.GetCompiledMethodCount()} {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0}\n");
                 connection.Send(Encoding.ASCII.GetBytes(line));
             }
 
