@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using FunctionHost.Hosting;
+using FunctionHost.Lifecycle;
 using FunctionHost.OpenFaaS;
 using FunctionHost.Propagation;
 using FunctionHost.Telemetry;
@@ -14,8 +15,8 @@ using OpenTelemetry.Trace;
 namespace CSharpOtel.Tests.Infrastructure;
 
 /// <summary>
-/// The host exactly as Program.cs starts it, for any handler type, on real Kestrel at a free loopback port,
-/// with spans also collected in memory. Settings play the part of environment variables.
+/// The host exactly as Program.cs starts it, lifecycle included, for any handler type, on real Kestrel at a free
+/// loopback port, with spans also collected in memory. Settings play the part of environment variables.
 /// </summary>
 public sealed class TestFunctionHost : IAsyncDisposable
 {
@@ -58,11 +59,13 @@ public sealed class TestFunctionHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(merged);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
+        // Program.cs's start-up, step for step (TemplateConsistencyTest holds the two to the same steps in the same order).
         var spans = new List<Activity>();
         builder.UseWatchdogConventions();
         builder.AddFunctionTelemetry();
-        builder.AddFunctionPropagation();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        builder.AddFunctionPropagation();
+        builder.AddWatchdogLifecycle();
         beforeFunction?.Invoke(builder);
         builder.AddFunction<THandler>();
 
