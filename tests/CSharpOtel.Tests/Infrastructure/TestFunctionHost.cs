@@ -21,6 +21,7 @@ namespace CSharpOtel.Tests.Infrastructure;
 public sealed class TestFunctionHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private TestFunctionHost(WebApplication app, List<Activity> spans)
     {
@@ -87,10 +88,24 @@ public sealed class TestFunctionHost : IAsyncDisposable
     public Task<Activity> WaitForServerSpanAsync(TimeSpan? timeout = null)
         => WaitForSpanAsync(s => s.Kind == ActivityKind.Server, timeout);
 
+    /// <summary>
+    /// Stops the host the way the lifecycle does: Kestrel waits for every request to finish (the hosting layer
+    /// ends each server span then), and the final flush shuts the tracer provider down. Afterwards
+    /// <see cref="Spans"/> holds every span this host will ever record, so a test may assert what is not there.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }
