@@ -23,7 +23,6 @@ internal sealed class B3Propagator : HeaderPropagator
     public const string SpanIdHeader = "x-b3-spanid";
     public const string SampledHeader = "x-b3-sampled";
     public const string FlagsHeader = "x-b3-flags";
-    public const string ParentSpanIdHeader = "x-b3-parentspanid";
 
     private static readonly HashSet<string> SingleFields = [SingleHeader];
     private static readonly HashSet<string> MultiFields = [TraceIdHeader, SpanIdHeader, SampledHeader];
