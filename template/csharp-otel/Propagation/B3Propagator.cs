@@ -50,15 +50,11 @@ internal sealed class B3Propagator : HeaderPropagator
 
     protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        var activityContext = context.ActivityContext;
-        if (!HasSpan(activityContext))
+        if (!TryGetSpan(context, out var traceId, out var spanId, out var sampled))
         {
             return;
         }
 
-        var traceId = activityContext.TraceId.ToHexString();
-        var spanId = activityContext.SpanId.ToHexString();
-        var sampled = IsSampled(activityContext);
         if (_multiHeader)
         {
             setter(carrier, TraceIdHeader, traceId);
