@@ -14,7 +14,7 @@ internal sealed class RequestPipeline(IServiceProvider services, HostSettings se
     public static void Add(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        HostSettings.Of(builder);
+        HostSettings.Of(builder); // registers the settings this filter is built with, should no earlier step have read them
         builder.Services.AddSingleton<IStartupFilter, RequestPipeline>();
     }
 
