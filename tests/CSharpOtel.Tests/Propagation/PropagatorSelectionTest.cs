@@ -63,7 +63,7 @@ public sealed class PropagatorSelectionTest
 
     [Theory]
     [InlineData("w3c", "w3c")]
-    [InlineData("jeager", "jeager")] // the typo of issue 12: it must not cut every trace the function is part of
+    [InlineData("jeager", "jeager")] // a typo must not cut every trace the function is part of
     [InlineData(" Jeager , zipkin,JEAGER", "Jeager,zipkin")]
     public void Read_OnlyUnknown_FallsBackToTheDefault_WithOneWarningThatSaysSo(string value, string reported)
     {
