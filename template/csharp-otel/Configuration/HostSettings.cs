@@ -36,8 +36,6 @@ internal sealed record HostSettings(TelemetrySettings Telemetry, PropagatorSelec
         builder.Services.AddSingleton(warnings);
         builder.Services.AddHostedService<ConfigurationWarningReporter>();
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(settings.Telemetry);
-        builder.Services.AddSingleton(settings.Propagators);
         builder.Services.AddSingleton(settings.Lifecycle);
         return settings;
     }

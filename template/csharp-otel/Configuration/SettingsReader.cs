@@ -14,8 +14,6 @@ internal sealed class SettingsReader(IConfiguration configuration, Configuration
 
     public IConfiguration Configuration => configuration;
 
-    public ConfigurationWarnings Warnings => warnings;
-
     /// <summary>The value, or null when unset or blank.</summary>
     public string? Get(string variable) => configuration[variable] is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 

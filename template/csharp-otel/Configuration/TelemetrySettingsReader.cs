@@ -21,9 +21,6 @@ internal static class TelemetrySettingsReader
         "always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio",
     ];
 
-    public static TelemetrySettings Read(IConfiguration configuration, ConfigurationWarnings warnings)
-        => Read(new SettingsReader(configuration, warnings));
-
     public static TelemetrySettings Read(SettingsReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -156,3 +156,6 @@ internal static class Variables
 
     private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>One environment variable: its name, its default as docs/configuration.md shows it, and what it does.</summary>
+internal sealed record Variable(string Name, string Default, string Meaning);

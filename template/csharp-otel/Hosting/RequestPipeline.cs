@@ -14,7 +14,7 @@ internal sealed class RequestPipeline(IServiceProvider services, HostSettings se
     public static void Add(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        HostSettings.Of(builder);
+        HostSettings.Of(builder); // registers the settings this filter is built with, should no earlier step have read them
         builder.Services.AddSingleton<IStartupFilter, RequestPipeline>();
     }
 
@@ -28,15 +28,12 @@ internal sealed class RequestPipeline(IServiceProvider services, HostSettings se
         app.Use(inner => new InvocationTelemetry(inner, settings.Telemetry.ResponseTraceparent).InvokeAsync);
 
         // 3. Request guard: counts the request as in flight for the drain and turns a failure of anything inside it
-        //    (the handler's middleware and the function) into a logged, traced 500. It needs the lifecycle's
-        //    in-flight registry and shutdown flush, so a host built without AddWatchdogLifecycle (the in-process test host) goes without.
-        if (services.GetService<InflightRequests>() is { } inflight)
-        {
-            var environment = services.GetRequiredService<IHostEnvironment>();
-            var logger = services.GetRequiredService<ILogger<RequestGuard>>();
-            var shutdownFlush = services.GetRequiredService<ShutdownFlush>();
-            app.Use(inner => new RequestGuard(inner, inflight, settings.Lifecycle, shutdownFlush, environment, logger).InvokeAsync);
-        }
+        //    (the handler's middleware and the function) into a logged, traced 500.
+        var inflight = services.GetRequiredService<InflightRequests>();
+        var shutdownFlush = services.GetRequiredService<ShutdownFlush>();
+        var environment = services.GetRequiredService<IHostEnvironment>();
+        var logger = services.GetRequiredService<ILogger<RequestGuard>>();
+        app.Use(inner => new RequestGuard(inner, inflight, settings.Lifecycle, shutdownFlush, environment, logger).InvokeAsync);
 
         // 4. Then the handler's Configure hook, routing, and the function (Hosting/FunctionRegistration.cs).
         next(app);

@@ -37,9 +37,6 @@ internal sealed class LifecycleOptions
 
     public int MaxRequestHeaderCount { get; private init; }
 
-    public static LifecycleOptions Read(IConfiguration configuration, ConfigurationWarnings warnings)
-        => Read(new SettingsReader(configuration, warnings));
-
     public static LifecycleOptions Read(SettingsReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -8,14 +8,10 @@ namespace FunctionHost.Lifecycle;
 /// </summary>
 internal static class TelemetryReport
 {
-    public static void Write(ILogger logger, ExportMonitor? monitor, bool flushed, TimeSpan budget, long elapsedMilliseconds)
+    public static void Write(ILogger logger, ExportMonitor monitor, bool flushed, TimeSpan budget, long elapsedMilliseconds)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        if (monitor is null)
-        {
-            WriteFlushOutcome(logger, flushed, budget, elapsedMilliseconds, delivered: 0);
-            return;
-        }
+        ArgumentNullException.ThrowIfNull(monitor);
 
         // Retries still waiting for the collector give up now: the exit is never held up by an outage.
         monitor.Stop();
@@ -29,18 +25,11 @@ internal static class TelemetryReport
             new[] { monitor.Metrics, monitor.Logs }
                 .Where(s => s.NotDelivered > 0)
                 .Select(s => $"; {s.Signal.Name}: {s.Delivered} {s.Signal.Items} exported, {s.NotDelivered} not delivered"));
-        if (lost == 0 && others.Length == 0)
+        if (lost > 0 || others.Length > 0)
         {
-            WriteFlushOutcome(logger, flushed, budget, elapsedMilliseconds, delivered);
-            return;
+            LifecycleLog.FlushLost(logger, elapsedMilliseconds, delivered, lost, queueFull, expired, monitor.RetryTimeout, rejected, abandoned, pending, others);
         }
-
-        LifecycleLog.FlushLost(logger, elapsedMilliseconds, delivered, lost, queueFull, expired, monitor.RetryTimeout, rejected, abandoned, pending, others);
-    }
-
-    private static void WriteFlushOutcome(ILogger logger, bool flushed, TimeSpan budget, long elapsedMilliseconds, long delivered)
-    {
-        if (flushed)
+        else if (flushed)
         {
             LifecycleLog.Flushed(logger, elapsedMilliseconds, delivered);
         }

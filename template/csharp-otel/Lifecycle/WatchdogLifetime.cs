@@ -123,7 +123,7 @@ internal sealed class WatchdogLifetime(
             flushed &= loggerProvider.Shutdown(Remaining(budget, stopwatch));
         }
 
-        TelemetryReport.Write(logger, services.GetService<ExportMonitor>(), flushed, budget, stopwatch.ElapsedMilliseconds);
+        TelemetryReport.Write(logger, services.GetRequiredService<ExportMonitor>(), flushed, budget, stopwatch.ElapsedMilliseconds);
 
         return Task.CompletedTask;
     }

@@ -23,7 +23,6 @@ internal sealed class B3Propagator : HeaderPropagator
     public const string SpanIdHeader = "x-b3-spanid";
     public const string SampledHeader = "x-b3-sampled";
     public const string FlagsHeader = "x-b3-flags";
-    public const string ParentSpanIdHeader = "x-b3-parentspanid";
 
     private static readonly HashSet<string> SingleFields = [SingleHeader];
     private static readonly HashSet<string> MultiFields = [TraceIdHeader, SpanIdHeader, SampledHeader];
@@ -51,15 +50,11 @@ internal sealed class B3Propagator : HeaderPropagator
 
     protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        var activityContext = context.ActivityContext;
-        if (!HasSpan(activityContext))
+        if (!TryGetSpan(context, out var traceId, out var spanId, out var sampled))
         {
             return;
         }
 
-        var traceId = activityContext.TraceId.ToHexString();
-        var spanId = activityContext.SpanId.ToHexString();
-        var sampled = IsSampled(activityContext);
         if (_multiHeader)
         {
             setter(carrier, TraceIdHeader, traceId);

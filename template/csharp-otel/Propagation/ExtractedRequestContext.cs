@@ -41,7 +41,7 @@ internal static class ExtractedRequestContext
         return false;
     }
 
-    public static void Clear()
+    private static void Clear()
     {
         t_headers = null;
         t_context = default;

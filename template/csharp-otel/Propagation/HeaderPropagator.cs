@@ -49,8 +49,22 @@ internal abstract class HeaderPropagator : TextMapPropagator
 
     protected abstract void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter);
 
-    /// <summary>Whether there is a span to hand on: trace formats inject nothing without both ids.</summary>
-    protected static bool HasSpan(ActivityContext context) => context.TraceId != default && context.SpanId != default;
+    /// <summary>
+    /// The span to hand on, its ids in lowercase hex; false when there is none: trace formats inject nothing
+    /// without both ids.
+    /// </summary>
+    protected static bool TryGetSpan(PropagationContext context, out string traceId, out string spanId, out bool sampled)
+    {
+        var span = context.ActivityContext;
+        sampled = (span.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        if (span.TraceId == default || span.SpanId == default)
+        {
+            traceId = spanId = string.Empty;
+            return false;
+        }
 
-    protected static bool IsSampled(ActivityContext context) => (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        traceId = span.TraceId.ToHexString();
+        spanId = span.SpanId.ToHexString();
+        return true;
+    }
 }

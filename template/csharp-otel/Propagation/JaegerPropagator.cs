@@ -46,12 +46,10 @@ internal sealed class JaegerPropagator : HeaderPropagator
 
     protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        var activityContext = context.ActivityContext;
-        if (HasSpan(activityContext))
+        if (TryGetSpan(context, out var traceId, out var spanId, out var sampled))
         {
             // The parent span id is deprecated: always 0 on send. Ids go out at full width.
-            setter(carrier, TraceHeader, string.Concat(activityContext.TraceId.ToHexString(), ":",
-                activityContext.SpanId.ToHexString(), IsSampled(activityContext) ? ":0:01" : ":0:00"));
+            setter(carrier, TraceHeader, string.Concat(traceId, ":", spanId, sampled ? ":0:01" : ":0:00"));
         }
 
         // Encoded values are ASCII, so any baggage value can be sent.

@@ -42,15 +42,14 @@ internal sealed class OtTracePropagator : HeaderPropagator
 
     protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        var activityContext = context.ActivityContext;
-        if (!HasSpan(activityContext))
+        if (!TryGetSpan(context, out var traceId, out var spanId, out var sampled))
         {
             return;
         }
 
-        setter(carrier, TraceIdHeader, activityContext.TraceId.ToHexString()[16..]);
-        setter(carrier, SpanIdHeader, activityContext.SpanId.ToHexString());
-        setter(carrier, SampledHeader, IsSampled(activityContext) ? "true" : "false");
+        setter(carrier, TraceIdHeader, traceId[16..]);
+        setter(carrier, SpanIdHeader, spanId);
+        setter(carrier, SampledHeader, sampled ? "true" : "false");
 
         // Raw values: one with control characters cannot be sent.
         PrefixedBaggage.Inject(context.Baggage, carrier, setter, BaggagePrefix, IsHeaderValue);

@@ -3,10 +3,10 @@ using FunctionHost.Configuration;
 namespace FunctionHost.Propagation;
 
 /// <summary>
-/// The parsed value of <c>OTEL_PROPAGATORS</c>: which propagators run, in which order, and which names were not
-/// understood. Parsing never throws: a bad value warns and falls back (the host's policy for OTEL_* variables).
+/// The parsed value of <c>OTEL_PROPAGATORS</c>: which propagators run, in which order. Parsing never throws: a bad
+/// value warns and falls back (the host's policy for OTEL_* variables).
 /// </summary>
-internal sealed record PropagatorSelection(IReadOnlyList<string> Names, IReadOnlyList<string> Unknown)
+internal sealed record PropagatorSelection(IReadOnlyList<string> Names)
 {
     /// <summary>
     /// Reads OTEL_PROPAGATORS: a comma list, entries trimmed and compared case-insensitively, duplicates ignored,
@@ -22,12 +22,12 @@ internal sealed record PropagatorSelection(IReadOnlyList<string> Names, IReadOnl
         var names = reader.List(Variables.Propagators, [.. PropagatorNames.Known, PropagatorNames.None], out var unknown);
         if (names is null)
         {
-            return new PropagatorSelection(PropagatorNames.Default, []);
+            return new PropagatorSelection(PropagatorNames.Default);
         }
 
         var none = names.Remove(PropagatorNames.None);
         var fallBack = names.Count == 0 && !none && unknown.Count > 0;
-        var selection = new PropagatorSelection(none ? [] : fallBack ? PropagatorNames.Default : names, unknown);
+        var selection = new PropagatorSelection(none ? [] : fallBack ? PropagatorNames.Default : names);
         if (unknown.Count > 0)
         {
             var used = selection.Names.Count == 0 ? PropagatorNames.None : string.Join(',', selection.Names);

@@ -17,9 +17,9 @@ namespace FunctionHost.Propagation;
 /// </remarks>
 internal sealed class RequestContextPropagator(OrderedCompositePropagator composite) : TextMapPropagator
 {
-    public OrderedCompositePropagator Composite { get; } = composite ?? throw new ArgumentNullException(nameof(composite));
+    private readonly OrderedCompositePropagator _composite = composite ?? throw new ArgumentNullException(nameof(composite));
 
-    public override ISet<string> Fields => Composite.Fields;
+    public override ISet<string> Fields => _composite.Fields;
 
     public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
@@ -28,9 +28,9 @@ internal sealed class RequestContextPropagator(OrderedCompositePropagator compos
             return extracted;
         }
 
-        return Composite.Extract(context, carrier, getter);
+        return _composite.Extract(context, carrier, getter);
     }
 
     public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter) =>
-        Composite.Inject(context, carrier, setter);
+        _composite.Inject(context, carrier, setter);
 }

@@ -32,17 +32,14 @@ internal sealed class XRayPropagator : HeaderPropagator
 
     protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        var activityContext = context.ActivityContext;
-        if (!HasSpan(activityContext))
+        if (!TryGetSpan(context, out var traceId, out var spanId, out var sampled))
         {
             return;
         }
 
-        var traceId = activityContext.TraceId.ToHexString();
-        var sampled = IsSampled(activityContext);
         setter(carrier, HeaderName, string.Concat(
             string.Concat("Root=1-", traceId.AsSpan(0, 8), "-", traceId.AsSpan(8)),
-            ";Parent=", activityContext.SpanId.ToHexString(), sampled ? ";Sampled=1" : ";Sampled=0"));
+            ";Parent=", spanId, sampled ? ";Sampled=1" : ";Sampled=0"));
     }
 
     /// <summary><c>key=value</c> fields separated by ';', whitespace around fields ignored, a later field wins.</summary>

@@ -52,7 +52,7 @@ internal static class OtlpSignalOptions
         CheckEndpoint(options.Endpoint, grpc, perSignalEndpoint: configuration[prefix + "ENDPOINT"] is { Length: > 0 }, export.Signal, monitor);
 
         // The SDK's factory (TLS options and OTEL_EXPORTER_OTLP_TIMEOUT per attempt) stays underneath; the outer
-        // client has no timeout of its own, because one export now spans every retry of its batch.
+        // client has no timeout of its own, because one export spans every retry of its batch.
         var sdkFactory = options.HttpClientFactory;
         options.HttpClientFactory = () => new HttpClient(new ExportRetryHandler(sdkFactory(), export, monitor, grpc))
         {

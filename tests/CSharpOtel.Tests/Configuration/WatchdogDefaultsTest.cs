@@ -32,7 +32,7 @@ public sealed class WatchdogDefaultsTest
     [Fact]
     public void Unset_HostUsesTheWatchdogsDefaults()
     {
-        var options = LifecycleOptions.Read(Configuration(), new ConfigurationWarnings());
+        var options = LifecycleOptions.Read(new SettingsReader(Configuration(), new ConfigurationWarnings()));
         Assert.Equal(TimeSpan.FromSeconds(30), options.DrainLimit);     // write_timeout
         Assert.Equal(TimeSpan.FromSeconds(30), options.ExecTimeout);    // exec_timeout
         Assert.Equal(TimeSpan.FromSeconds(30), options.GracePeriod);    // healthcheck_interval = write_timeout
@@ -57,7 +57,7 @@ public sealed class WatchdogDefaultsTest
             values.Add((Variables.HealthcheckInterval, healthcheckInterval));
         }
 
-        var options = LifecycleOptions.Read(Configuration([.. values]), new ConfigurationWarnings());
+        var options = LifecycleOptions.Read(new SettingsReader(Configuration([.. values]), new ConfigurationWarnings()));
         var watchdogRouting = WatchdogRoutingPeriod(writeTimeout, healthcheckInterval);
         Assert.Equal(watchdogRouting, options.GracePeriod);
         Assert.True(options.ServingPeriod > watchdogRouting, $"{options.ServingPeriod} against {watchdogRouting}");

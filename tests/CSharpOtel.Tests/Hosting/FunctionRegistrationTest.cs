@@ -4,6 +4,7 @@ using CSharpOtel.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CSharpOtel.Tests.Hosting;
 
@@ -142,7 +143,27 @@ public class FunctionRegistrationTest
 
         var server = await host.WaitForServerSpanAsync();
         Assert.Equal("/traced", server.GetTagItem("url.path"));
-        Assert.DoesNotContain(host.Spans.ToArray(), s => s is not null && (string?)s.GetTagItem("url.path") == "/_/health");
+
+        // Stopped, every request has ended, and with it every span it had: the probe's would be here.
+        await host.StopAsync();
+        Assert.Same(server, Assert.Single(host.Spans, s => s.Kind == ActivityKind.Server));
+    }
+
+    [Fact]
+    public async Task Pipeline_TheRequestGuardRunsInProcessToo_AFailingFunctionIsALogged500()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = await TestFunctionHost.StartAsync<ThrowingHandler>(
+            (h, c) => h.HandleAsync(c), beforeFunction: b => b.Logging.AddProvider(logs));
+
+        using var response = await host.Client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsStringAsync()); // Production: no exception details
+        var server = await host.WaitForServerSpanAsync();
+        Assert.Equal(typeof(InvalidOperationException).FullName, server.GetTagItem("error.type"));
+        Assert.Contains(logs.Entries, e => e.Category == "FunctionHost.Lifecycle.RequestGuard" &&
+            e.Message == $"lifecycle: the function failed; answered 500 (trace {server.TraceId.ToHexString()})");
     }
 
     public sealed class EchoHandler
@@ -153,6 +174,11 @@ public class FunctionRegistrationTest
             var body = await reader.ReadToEndAsync(cancellationToken);
             await context.Response.WriteAsync($"{context.Request.Method} {context.Request.Path} {body}", cancellationToken);
         }
+    }
+
+    public sealed class ThrowingHandler
+    {
+        public Task HandleAsync(HttpContext context) => throw new InvalidOperationException("the function failed");
     }
 
     public sealed class CountingHandler(TimeProvider clock)

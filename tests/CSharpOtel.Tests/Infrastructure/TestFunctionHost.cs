@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using FunctionHost.Hosting;
+using FunctionHost.Lifecycle;
 using FunctionHost.OpenFaaS;
 using FunctionHost.Propagation;
 using FunctionHost.Telemetry;
@@ -14,12 +15,13 @@ using OpenTelemetry.Trace;
 namespace CSharpOtel.Tests.Infrastructure;
 
 /// <summary>
-/// The host exactly as Program.cs starts it, for any handler type, on real Kestrel at a free loopback port,
-/// with spans also collected in memory. Settings play the part of environment variables.
+/// The host exactly as Program.cs starts it, lifecycle included, for any handler type, on real Kestrel at a free
+/// loopback port, with spans also collected in memory. Settings play the part of environment variables.
 /// </summary>
 public sealed class TestFunctionHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private TestFunctionHost(WebApplication app, List<Activity> spans)
     {
@@ -58,11 +60,13 @@ public sealed class TestFunctionHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(merged);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
+        // Program.cs's start-up, step for step (TemplateConsistencyTest holds the two to the same steps in the same order).
         var spans = new List<Activity>();
         builder.UseWatchdogConventions();
         builder.AddFunctionTelemetry();
-        builder.AddFunctionPropagation();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        builder.AddFunctionPropagation();
+        builder.AddWatchdogLifecycle();
         beforeFunction?.Invoke(builder);
         builder.AddFunction<THandler>();
 
@@ -84,10 +88,24 @@ public sealed class TestFunctionHost : IAsyncDisposable
     public Task<Activity> WaitForServerSpanAsync(TimeSpan? timeout = null)
         => WaitForSpanAsync(s => s.Kind == ActivityKind.Server, timeout);
 
+    /// <summary>
+    /// Stops the host the way the lifecycle does: Kestrel waits for every request to finish (the hosting layer
+    /// ends each server span then), and the final flush shuts the tracer provider down. Afterwards
+    /// <see cref="Spans"/> holds every span this host will ever record, so a test may assert what is not there.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }

@@ -33,7 +33,7 @@ public sealed class WatchdogDurationTest
     public void Read_HealthcheckIntervalDefaultsToWriteTimeout_AsTheWatchdog()
     {
         var warnings = new ConfigurationWarnings();
-        var options = LifecycleOptions.Read(Configuration(("write_timeout", "7s")), warnings);
+        var options = LifecycleOptions.Read(new SettingsReader(Configuration(("write_timeout", "7s")), warnings));
         Assert.Equal(TimeSpan.FromSeconds(7), options.GracePeriod);
         Assert.Equal(TimeSpan.FromSeconds(7), options.DrainLimit);
         Assert.Empty(warnings.All);
@@ -42,7 +42,7 @@ public sealed class WatchdogDurationTest
     [Fact]
     public void Read_Defaults()
     {
-        var options = LifecycleOptions.Read(Configuration(), new ConfigurationWarnings());
+        var options = LifecycleOptions.Read(new SettingsReader(Configuration(), new ConfigurationWarnings()));
         // of-watchdog's own defaults: 30 s for every timeout, healthcheck_interval = write_timeout.
         Assert.Equal(TimeSpan.FromSeconds(30), options.GracePeriod);
         Assert.Equal(TimeSpan.FromSeconds(31), options.ServingPeriod);
@@ -58,8 +58,8 @@ public sealed class WatchdogDurationTest
     public void Read_BadValues_WarnOnceEachAndFallBack()
     {
         var warnings = new ConfigurationWarnings();
-        var options = LifecycleOptions.Read(Configuration(
-            ("write_timeout", "soon"), ("healthcheck_interval", "3s"), ("max_request_body_size", "-1"), ("max_request_body_size_x", "1")), warnings);
+        var options = LifecycleOptions.Read(new SettingsReader(Configuration(
+            ("write_timeout", "soon"), ("healthcheck_interval", "3s"), ("max_request_body_size", "-1"), ("max_request_body_size_x", "1")), warnings));
         Assert.Equal(TimeSpan.FromSeconds(30), options.DrainLimit);
         Assert.Equal(TimeSpan.FromSeconds(3), options.GracePeriod);
         Assert.Equal(30_000_000, options.MaxRequestBodySize);
@@ -71,7 +71,7 @@ public sealed class WatchdogDurationTest
     public void Read_DurationBeyondTimers_WarnsAndFallsBack()
     {
         var warnings = new ConfigurationWarnings();
-        var options = LifecycleOptions.Read(Configuration(("healthcheck_interval", "1000h")), warnings);
+        var options = LifecycleOptions.Read(new SettingsReader(Configuration(("healthcheck_interval", "1000h")), warnings));
         Assert.Equal(TimeSpan.FromSeconds(30), options.GracePeriod);
         Assert.Single(warnings.All);
     }
@@ -80,14 +80,14 @@ public sealed class WatchdogDurationTest
     public void Read_ExecTimeoutZero_MeansNoLimit_AsTheWatchdog()
     {
         var warnings = new ConfigurationWarnings();
-        Assert.Equal(TimeSpan.Zero, LifecycleOptions.Read(Configuration(("exec_timeout", "0")), warnings).ExecTimeout);
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), LifecycleOptions.Read(Configuration(("exec_timeout", "1.5s")), warnings).ExecTimeout);
+        Assert.Equal(TimeSpan.Zero, LifecycleOptions.Read(new SettingsReader(Configuration(("exec_timeout", "0")), warnings)).ExecTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), LifecycleOptions.Read(new SettingsReader(Configuration(("exec_timeout", "1.5s")), warnings)).ExecTimeout);
         Assert.Empty(warnings.All);
     }
 
     [Fact]
     public void Read_ZeroBodySize_MeansNoLimit()
-        => Assert.Null(LifecycleOptions.Read(Configuration(("max_request_body_size", "0")), new ConfigurationWarnings()).MaxRequestBodySize);
+        => Assert.Null(LifecycleOptions.Read(new SettingsReader(Configuration(("max_request_body_size", "0")), new ConfigurationWarnings())).MaxRequestBodySize);
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values)
         => new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();

@@ -32,7 +32,7 @@ public class ExporterSelectionTest
         Assert.Null(host.Services.GetService<TracerProvider>());
         var recorded = await host.Client.GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.NotEqual("True", recorded);
-        await Task.Delay(300);
+        await host.StopAsync(); // every request ended, every span it could have had with it
         Assert.Empty(host.Spans);
     }
 
@@ -57,7 +57,10 @@ public class ExporterSelectionTest
             using var request = new HttpRequestMessage(HttpMethod.Get, "/console-export");
             request.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
             using var response = await host.Client.SendAsync(request);
-            await Task.Delay(300); // the server span ends after the response is sent
+
+            // The server span ends after the response is sent, and the console exporter writes it when it ends.
+            await Poll.UntilAsync(() => captured.ToString().Contains("0af7651916cd43dd8448eb211c80319c", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(10), () => "The server span never reached stdout:\n" + captured);
         }
         finally
         {
@@ -83,7 +86,7 @@ public class ExporterSelectionTest
         using var response = await host.Client.SendAsync(request);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        await Task.Delay(300);
+        await host.StopAsync(); // every request ended, every span it could have had with it
         Assert.Empty(host.Spans);
 
         // The trace id and the sampled flag pass through; the parent id is this function's unexported span.

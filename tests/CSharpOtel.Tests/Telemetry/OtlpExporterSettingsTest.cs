@@ -84,6 +84,9 @@ public sealed class OtlpExporterSettingsTest : IDisposable
 
         Assert.Contains("http.server.request.duration", seen, StringComparison.Ordinal);
         Assert.Contains("dotnet.gc.collections", seen, StringComparison.Ordinal);
+
+        // Stopped, the host has flushed and shut down every provider: a trace export would have happened by now.
+        await host.StopAsync();
         Assert.DoesNotContain(collector.Requests, r => r[HeaderRecorder.PathKey] == "/v1/traces");
     }
 

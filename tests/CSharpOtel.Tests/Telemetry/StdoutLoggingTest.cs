@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CSharpOtel.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -16,13 +17,17 @@ public class StdoutLoggingTest
         Console.SetOut(TextWriter.Synchronized(captured));
         try
         {
-            await using var host = await TestFunctionHost.StartAsync<LoggingHandler>((h, c) => h.HandleAsync(c), Settings.Dictionary(settings));
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-            request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
-            request.Headers.Add("X-Call-Id", "call-stdout-1");
-            using var response = await host.Client.SendAsync(request);
-            var server = await host.WaitForServerSpanAsync();
-            await Task.Delay(300); // the console logger writes on its own thread
+            Activity server;
+            await using (var host = await TestFunctionHost.StartAsync<LoggingHandler>((h, c) => h.HandleAsync(c), Settings.Dictionary(settings)))
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+                request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+                request.Headers.Add("X-Call-Id", "call-stdout-1");
+                using var response = await host.Client.SendAsync(request);
+                server = await host.WaitForServerSpanAsync();
+            }
+
+            // The console logger writes on its own thread; disposing the host disposes it, which writes out its queue.
             return captured.ToString() + "\nserver_span_id=" + server.SpanId.ToHexString();
         }
         finally

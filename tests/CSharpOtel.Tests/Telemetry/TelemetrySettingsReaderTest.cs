@@ -10,7 +10,7 @@ public class TelemetrySettingsReaderTest
     public void Read_NothingSet_UsesTheTemplateDefaults()
     {
         var warnings = new ConfigurationWarnings();
-        var settings = TelemetrySettingsReader.Read(Settings.Of(), warnings);
+        var settings = TelemetrySettingsReader.Read(new SettingsReader(Settings.Of(), warnings));
 
         Assert.Equal(TelemetryExporters.Otlp, settings.Traces);
         Assert.Equal(TelemetryExporters.None, settings.Metrics);
@@ -32,7 +32,7 @@ public class TelemetrySettingsReaderTest
         var expected = Enum.Parse<TelemetryExporters>(expectedName); // the host's enum is internal: named here by its members
 
         var warnings = new ConfigurationWarnings();
-        var settings = TelemetrySettingsReader.Read(Settings.Of(("OTEL_METRICS_EXPORTER", value)), warnings);
+        var settings = TelemetrySettingsReader.Read(new SettingsReader(Settings.Of(("OTEL_METRICS_EXPORTER", value)), warnings));
         Assert.Equal(expected, settings.Metrics);
         Assert.Empty(warnings.All);
     }
@@ -44,7 +44,7 @@ public class TelemetrySettingsReaderTest
     public void ReadExporters_UnknownNames_OneWarningNamingThemAndTheFallback(string value, string bad, string fallback)
     {
         var warnings = new ConfigurationWarnings();
-        TelemetrySettingsReader.Read(Settings.Of(("OTEL_TRACES_EXPORTER", value)), warnings);
+        TelemetrySettingsReader.Read(new SettingsReader(Settings.Of(("OTEL_TRACES_EXPORTER", value)), warnings));
         var warning = Assert.Single(warnings.All);
         Assert.Equal(new ConfigurationWarning("OTEL_TRACES_EXPORTER", bad, fallback), warning);
     }
@@ -65,7 +65,7 @@ public class TelemetrySettingsReaderTest
     {
         var warnings = new ConfigurationWarnings();
         var configuration = Settings.Of((variable, value));
-        TelemetrySettingsReader.Read(configuration, warnings);
+        TelemetrySettingsReader.Read(new SettingsReader(configuration, warnings));
 
         Assert.Equal(new ConfigurationWarning(variable, value, fallback), Assert.Single(warnings.All));
         if (variable != "CSHARP_OTEL_LOG_FORMAT")
@@ -82,7 +82,7 @@ public class TelemetrySettingsReaderTest
     {
         var warnings = new ConfigurationWarnings();
         var configuration = Settings.Of(("OTEL_TRACES_SAMPLER", sampler), ("OTEL_TRACES_SAMPLER_ARG", argument));
-        TelemetrySettingsReader.Read(configuration, warnings);
+        TelemetrySettingsReader.Read(new SettingsReader(configuration, warnings));
 
         Assert.Equal(new ConfigurationWarning("OTEL_TRACES_SAMPLER_ARG", argument, "expected a number from 0 to 1; using 1.0"), Assert.Single(warnings.All));
         Assert.Null(configuration["OTEL_TRACES_SAMPLER_ARG"]);
@@ -94,7 +94,7 @@ public class TelemetrySettingsReaderTest
     {
         var warnings = new ConfigurationWarnings();
         var configuration = Settings.Of(("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret,Authorization Bearer abc,=x"));
-        TelemetrySettingsReader.Read(configuration, warnings);
+        TelemetrySettingsReader.Read(new SettingsReader(configuration, warnings));
 
         var warning = Assert.Single(warnings.All);
         Assert.Equal("OTEL_EXPORTER_OTLP_HEADERS", warning.Variable);
@@ -115,7 +115,7 @@ public class TelemetrySettingsReaderTest
             ("OTEL_SDK_DISABLED", "TRUE"),
             ("CSHARP_OTEL_RESPONSE_TRACEPARENT", "true"),
             ("CSHARP_OTEL_LOG_FORMAT", "logfmt"));
-        var settings = TelemetrySettingsReader.Read(configuration, warnings);
+        var settings = TelemetrySettingsReader.Read(new SettingsReader(configuration, warnings));
 
         Assert.Empty(warnings.All);
         Assert.True(settings.SdkDisabled);

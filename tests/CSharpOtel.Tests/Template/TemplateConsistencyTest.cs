@@ -98,4 +98,18 @@ public class TemplateConsistencyTest
             Assert.DoesNotContain("../..", File.ReadAllText(file).Replace('\\', '/'), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void TestFunctionHost_StartsTheHostWithProgramsStepsInProgramsOrder()
+    {
+        // The in-process test host cannot call Program.cs, so it repeats its start-up; this keeps the copy honest.
+        static string[] Steps(string file) => Regex.Matches(File.ReadAllText(file), @"(?m)^\s*builder\.((?:Use|Add)\w+)(?:<\w+>)?\(")
+            .Select(m => m.Groups[1].Value).ToArray();
+
+        var program = Steps(Path.Combine(Template, "Program.cs"));
+        var testHost = Steps(Path.Combine(RepositoryPaths.Root, "tests", "CSharpOtel.Tests", "Infrastructure", "TestFunctionHost.cs"));
+
+        Assert.Equal(["UseWatchdogConventions", "AddFunctionTelemetry", "AddFunctionPropagation", "AddWatchdogLifecycle", "AddFunction"], program);
+        Assert.Equal(program, testHost);
+    }
 }

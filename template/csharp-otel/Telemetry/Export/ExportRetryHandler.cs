@@ -65,7 +65,7 @@ internal sealed class ExportRetryHandler(HttpClient sdkClient, SignalExport expo
             {
                 // The exporter is shutting down (it cancels pending requests when the flush budget is spent).
                 response?.Dispose();
-                export.OnGaveUp(count, new ExportVerdict("shutdown", null, Retryable: false), endpoint, shutdown: true);
+                export.OnGaveUp(count, shutdown: true);
                 throw;
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
@@ -92,7 +92,7 @@ internal sealed class ExportRetryHandler(HttpClient sdkClient, SignalExport expo
             var delay = verdict.RetryAfter ?? Backoff(attempt);
             if (monitor.Stopping.IsCancellationRequested || delay > remaining)
             {
-                export.OnGaveUp(count, verdict, endpoint, shutdown: monitor.Stopping.IsCancellationRequested);
+                export.OnGaveUp(count, shutdown: monitor.Stopping.IsCancellationRequested);
                 return Fail(response, error);
             }
 
@@ -101,7 +101,7 @@ internal sealed class ExportRetryHandler(HttpClient sdkClient, SignalExport expo
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, monitor.Stopping);
             if (await WaitAsync(delay, sync, wait.Token))
             {
-                export.OnGaveUp(count, verdict, endpoint, shutdown: true);
+                export.OnGaveUp(count, shutdown: true);
                 cancellationToken.ThrowIfCancellationRequested();
                 return Fail(null, error ?? new HttpRequestException(verdict.Cause));
             }

@@ -12,8 +12,6 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
     private long _expired;
     private long _abandoned;
     private long _failingSince;
-    private string? _endpoint;
-    private string? _cause;
 
     public ExportSignal Signal => signal;
 
@@ -33,13 +31,6 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
     /// <summary>True once an export has succeeded: a later protocol error is then a restart, not a mismatch.</summary>
     public bool EverDelivered { get; private set; }
 
-    /// <summary>Whether the latest export failed, and since when.</summary>
-    public bool Failing => Interlocked.Read(ref _failingSince) != 0;
-
-    public string? LastCause => Volatile.Read(ref _cause);
-
-    public string? Endpoint => Volatile.Read(ref _endpoint);
-
     public void OnDelivered(int count, string endpoint)
     {
         EverDelivered = true;
@@ -54,7 +45,7 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
     /// <summary>A retryable failure: warned once per outage; the batch is kept and sent again.</summary>
     public void OnRetrying(ExportVerdict verdict, string endpoint, string protocol)
     {
-        if (BeginFailing(verdict, endpoint) && monitor.Logger is { } logger)
+        if (BeginFailing() && monitor.Logger is { } logger)
         {
             ExportLog.Retrying(logger, signal.Name, endpoint, protocol, verdict.Cause, Hint(verdict), monitor.RetryTimeout);
         }
@@ -63,24 +54,20 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
     public void OnRejected(int count, ExportVerdict verdict, string endpoint, string protocol)
     {
         Interlocked.Add(ref _rejected, Math.Max(count, 0));
-        if (BeginFailing(verdict, endpoint) && monitor.Logger is { } logger)
+        if (BeginFailing() && monitor.Logger is { } logger)
         {
             ExportLog.Rejected(logger, signal.Name, endpoint, protocol, verdict.Cause, Hint(verdict), count, signal.Items);
         }
     }
 
-    public void OnGaveUp(int count, ExportVerdict verdict, string endpoint, bool shutdown)
+    public void OnGaveUp(int count, bool shutdown)
     {
         Interlocked.Add(ref shutdown ? ref _abandoned : ref _expired, Math.Max(count, 0));
-        BeginFailing(verdict, endpoint);
+        BeginFailing();
     }
 
-    private bool BeginFailing(ExportVerdict verdict, string endpoint)
-    {
-        Volatile.Write(ref _cause, verdict.Cause);
-        Volatile.Write(ref _endpoint, endpoint);
-        return Interlocked.CompareExchange(ref _failingSince, Environment.TickCount64 | 1, 0) == 0;
-    }
+    private bool BeginFailing()
+        => Interlocked.CompareExchange(ref _failingSince, Environment.TickCount64 | 1, 0) == 0;
 
     private static TimeSpan Elapsed(long since) => TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - since));
 
