@@ -24,8 +24,8 @@ public sealed class CollectorFaultTest(AspireDashboardFixture receiver, ITestOut
         {
             ["OTEL_SERVICE_NAME"] = "lifecycle-faults",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = proxy.Endpoint,
-            // The default per-attempt timeout (10 s): the dashboard takes seconds to take in a full batch of the
-            // backlog, and a shorter timeout would fail, and retry, every such attempt.
+            // The default per-attempt timeout (10 s): the dashboard takes seconds to take in a full 2048-span batch of
+            // the backlog, and a shorter timeout would fail, and retry, every such attempt.
             // Smaller than the template's 16384, so the backlog delivered after the outage keeps the receiver below
             // the 10,000 traces the Aspire Dashboard holds.
             ["OTEL_BSP_MAX_QUEUE_SIZE"] = "4096",
