@@ -151,10 +151,10 @@ start_host() { # variant service-name port
     gc-wks-concurrent) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     gc-server) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # DATAS: on by default for server GC since .NET 9
     gc-gen0) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # 64 MB gen0 budget
-    # The export-path study (BENCH_VARIANTS="template export-batch128 export-batch2048 export-delay1s export-grpc"):
+    # The export-path study (BENCH_VARIANTS="template export-batch128 export-batch512 export-delay1s export-grpc"):
     # the template with one exporter setting changed each.
     export-batch128) env+=(OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
-    export-batch2048) env+=(OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    export-batch512) env+=(OTEL_BSP_MAX_EXPORT_BATCH_SIZE=512 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     export-delay1s) env+=(OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     export-grpc) env+=(OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$GRPC_PORT") ;;
     *) env+=("${IMAGE_BSP_ENV[@]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;       # the template's default: http/protobuf
@@ -320,7 +320,7 @@ label() {
     gc-server) echo "template, server GC (DATAS)" ;;
     gc-gen0) echo "template, workstation non-concurrent, GCgen0size 64 MB" ;;
     export-batch128) echo "template, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128" ;;
-    export-batch2048) echo "template, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048" ;;
+    export-batch512) echo "template, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=512" ;;
     export-delay1s) echo "template, OTEL_BSP_SCHEDULE_DELAY=1000" ;;
     export-grpc) echo "template, OTEL_EXPORTER_OTLP_PROTOCOL=grpc" ;;
     *) echo "$1" ;;

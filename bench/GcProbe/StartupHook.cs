@@ -18,6 +18,11 @@ public static class StartupHook
 
     public static void Initialize()
     {
+        if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_ALLOC_TYPES_PORT"), out var typesPort))
+        {
+            AllocationSampler.Start(typesPort);
+        }
+
         if (!int.TryParse(Environment.GetEnvironmentVariable("BENCH_GC_PORT"), out var port))
         {
             return;
