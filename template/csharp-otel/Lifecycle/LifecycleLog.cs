@@ -53,6 +53,10 @@ internal static partial class LifecycleLog
     [LoggerMessage(15, LogLevel.Warning, "lifecycle: flushing telemetry during shutdown failed")]
     public static partial void ShutdownFlushFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(17, LogLevel.Warning,
+        "lifecycle: the collector took longer than {HoldLimit} to take a flush while shutting down; responses no longer wait for the export of their spans for the rest of this shutdown (what is still queued is flushed at exit, up to telemetry_flush_timeout)")]
+    public static partial void CollectorSlowDuringShutdown(ILogger logger, TimeSpan holdLimit);
+
     [LoggerMessage(16, LogLevel.Warning,
         "lifecycle: the invocation ran into exec_timeout {ExecTimeout}; the watchdog answered 504 (call {CallId}, path {Path}, {Outcome}, trace {TraceId})")]
     public static partial void ExecTimeoutReached(ILogger logger, TimeSpan execTimeout, string callId, string path, string outcome, string traceId);

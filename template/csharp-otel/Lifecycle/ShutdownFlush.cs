@@ -38,7 +38,7 @@ internal sealed class ShutdownFlush(IServiceProvider services, ILogger<ShutdownF
     private TaskCompletionSource? _queued;
     private Timer? _timer;
     private int _started;
-    private volatile bool _collectorSlow;
+    private readonly TaskCompletionSource _collectorSlow = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _metricsFlushedAt;
 
     public bool ShuttingDown => Volatile.Read(ref _started) == 1;
@@ -72,10 +72,17 @@ internal sealed class ShutdownFlush(IServiceProvider services, ILogger<ShutdownF
 
         Stop(activity, context);
         var flushed = RequestFlush();
-        if (!_collectorSlow && await Task.WhenAny(flushed, Task.Delay(ResponseHoldLimit)).ConfigureAwait(false) != flushed)
+        if (_collectorSlow.Task.IsCompleted)
+        {
+            return;
+        }
+
+        // A response also stops waiting the moment any other hold or flush finds the collector slow.
+        var hold = Task.Delay(ResponseHoldLimit);
+        if (await Task.WhenAny(flushed, _collectorSlow.Task, hold).ConfigureAwait(false) == hold)
         {
             // Every response that waited with this one was held the full limit; the next ones need not be.
-            _collectorSlow = true;
+            MarkCollectorSlow();
         }
     }
 
@@ -124,7 +131,7 @@ internal sealed class ShutdownFlush(IServiceProvider services, ILogger<ShutdownF
             // while the exporter is stuck on a batch, so a quick flush proves nothing.
             if (!FlushOnce())
             {
-                _collectorSlow = true;
+                MarkCollectorSlow();
             }
 
             lock (_gate)
@@ -137,6 +144,18 @@ internal sealed class ShutdownFlush(IServiceProvider services, ILogger<ShutdownF
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Once per shutdown, and said once (an operator missing spans after a rollout learns why here); every response
+    /// still held is released.
+    /// </summary>
+    private void MarkCollectorSlow()
+    {
+        if (_collectorSlow.TrySetResult())
+        {
+            LifecycleLog.CollectorSlowDuringShutdown(logger, ResponseHoldLimit);
         }
     }
 

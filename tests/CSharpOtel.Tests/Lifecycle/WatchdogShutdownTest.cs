@@ -126,7 +126,12 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
             $"\n{host.Output}");
         Assert.True(later.All(r => r.Latency < TimeSpan.FromMilliseconds(500)),
             "still held for a black-holing collector: " + string.Join(", ", later.Select(r => r.Latency.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
+        // The operator is told once why spans may be missing from this rollout.
+        Assert.Equal(1, CountOccurrences(host.Output, "responses no longer wait for the export of their spans"));
     }
+
+    private static int CountOccurrences(string text, string value)
+        => (text.Length - text.Replace(value, string.Empty, StringComparison.Ordinal).Length) / value.Length;
 
     [Fact]
     public async Task DefaultTimeouts_NoRequestFailsWhileTheWatchdogRoutes()
