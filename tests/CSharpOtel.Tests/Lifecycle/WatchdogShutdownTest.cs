@@ -35,14 +35,17 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
 
         // Of-watchdog keeps routing during healthcheck_interval: keep sending, every one must succeed. Paced, not
         // one after another: a response held for its span's export must not push later sends past the window.
+        // The loop stops 1.2 s before the grace period ends: on a busy machine one Task.Delay(50) can overshoot by
+        // hundreds of milliseconds, and the late requests below must reach the watchdog while it still routes.
         var sending = new List<Task<TracedResult>>();
-        while (sinceSignal.Elapsed < grace - TimeSpan.FromMilliseconds(600))
+        while (sinceSignal.Elapsed < grace - TimeSpan.FromMilliseconds(1200))
         {
             sending.Add(TracedLoad.SendAsync(client, host.Url + "/slow?ms=20"));
             await Task.Delay(50);
         }
 
-        // Started just before the grace period ends, still running when the host stops accepting: drained.
+        // Started before the grace period ends, still running when the watchdog stops routing (they take 2.5 s): drained.
+        var lateSentAt = sinceSignal.Elapsed;
         var late = Enumerable.Range(0, 4).Select(_ => TracedLoad.SendAsync(client, host.Url + "/slow?ms=2500")).ToList();
 
         // Once the grace period is over, the watchdog refuses a new connection.
@@ -55,7 +58,8 @@ public sealed class WatchdogShutdownTest(AspireDashboardFixture receiver, ITestO
         var exitedAfter = await host.WaitForExitAsync(sinceSignal, TimeSpan.FromSeconds(30));
 
         log.WriteLine($"requests {all.Count}, succeeded {all.Count(r => r.Status == HttpStatusCode.OK)}, exit {host.Process.Process.ExitCode} after {exitedAfter.TotalMilliseconds:F0} ms");
-        Assert.True(all.All(r => r.Status == HttpStatusCode.OK), TracedLoad.Describe(all) + "\n" + host.Output);
+        Assert.True(all.All(r => r.Status == HttpStatusCode.OK),
+            $"late requests sent {lateSentAt.TotalMilliseconds:F0} ms after SIGTERM\n" + TracedLoad.Describe(all) + "\n" + host.Output);
         Assert.True(during.Length >= 10, $"only {during.Length} requests during the grace period");
         Assert.Null(afterGrace.Status);
         Assert.Equal(0, host.Process.Process.ExitCode);
