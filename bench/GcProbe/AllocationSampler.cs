@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -22,9 +21,7 @@ internal sealed class AllocationSampler : EventListener
     public static void Start(int port)
     {
         var sampler = new AllocationSampler();
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-        listener.Listen(4);
+        var listener = StartupHook.Listen(port);
         new Thread(() => sampler.Serve(listener)) { IsBackground = true, Name = "bench-alloc-types" }.Start();
     }
 
@@ -64,7 +61,7 @@ internal sealed class AllocationSampler : EventListener
             var taken = Interlocked.Exchange(ref _bytesByType, new ConcurrentDictionary<string, long>());
             var total = Math.Max(1, taken.Values.Sum());
             var text = new StringBuilder();
-            foreach (var (type, bytes) in taken.OrderByDescending(p => p.Value).Take(40))
+            foreach (var (type, bytes) in taken.OrderByDescending(p => p.Value))
             {
                 text.Append(CultureInfo.InvariantCulture, $"{bytes} {100.0 * bytes / total:F1}% {type}\n");
             }

@@ -28,10 +28,17 @@ public static class StartupHook
             return;
         }
 
+        var listener = Listen(port);
+        new Thread(() => Serve(listener)) { IsBackground = true, Name = "bench-gc-probe" }.Start();
+    }
+
+    /// <summary>A loopback TCP listener for bash's /dev/tcp: each connection gets one answer and is closed.</summary>
+    internal static Socket Listen(int port)
+    {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
         listener.Listen(4);
-        new Thread(() => Serve(listener)) { IsBackground = true, Name = "bench-gc-probe" }.Start();
+        return listener;
     }
 
     private static void Serve(Socket listener)
