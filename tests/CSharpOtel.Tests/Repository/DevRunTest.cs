@@ -12,15 +12,8 @@ public class DevRunTest
     [Fact]
     public async Task DevRunSmoke_DeliversOneTraceAcrossBothFunctions()
     {
-        using var run = ChildProcess.Start("bash", RepositoryPaths.Root, new Dictionary<string, string?>
-        {
-            // Free ports, so a developer's own dev/run (on the defaults) and this test do not collide.
-            ["DASHBOARD_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OTLP_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OTLP_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["SHOUT_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["ECHO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, "dev/run", "--smoke");
+        // Free ports, so a developer's own dev/run (on the defaults) and this test do not collide.
+        using var run = ChildProcess.Start("bash", RepositoryPaths.Root, FreePorts(), "dev/run", "--smoke");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await run.Process.WaitForExitAsync(timeout.Token);
@@ -36,4 +29,24 @@ public class DevRunTest
         Assert.Contains("lifecycle: SIGINT received", shoutLog, StringComparison.Ordinal);
         Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", shoutLog, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DevRun_RefusesTwoRolesOnOnePort_BeforeBuildingAnything()
+    {
+        var ports = FreePorts();
+        ports["ECHO_PORT"] = ports["OTLP_HTTP_PORT"];
+        using var run = ChildProcess.Start("bash", RepositoryPaths.Root, ports, "dev/run", "--smoke");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await run.Process.WaitForExitAsync(timeout.Token);
+        run.Process.WaitForExit();
+
+        Assert.Equal(1, run.Process.ExitCode);
+        Assert.Contains($"dev/run: OTLP_HTTP_PORT and ECHO_PORT are both {ports["ECHO_PORT"]}; give each its own port", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("building", run.Output, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> FreePorts() =>
+        new[] { "DASHBOARD_PORT", "OTLP_GRPC_PORT", "OTLP_HTTP_PORT", "SHOUT_PORT", "ECHO_PORT" }
+            .ToDictionary(name => name, _ => (string?)FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
