@@ -40,10 +40,10 @@ status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 # ---------------------------------------------------------------- build
 # The template is laid out as faas-cli build --shrinkwrap does it, with bench/function as the user's handler.
 # bin/ and obj/ of an earlier run are kept, so a rerun without source changes skips the slow Native AOT compile.
-shrinkwrap() {
+shrinkwrap() { # destination [template directory]
   mkdir -p "$1"
   find "$1" -mindepth 1 \( -name bin -o -name obj \) -prune -o -type f -print0 | xargs -0r rm -f
-  (cd "$ROOT/template/csharp-otel" && tar --exclude=bin --exclude=obj -cf - .) | tar -xf - -C "$1"
+  (cd "${2:-$ROOT/template/csharp-otel}" && tar --exclude=bin --exclude=obj -cf - .) | tar -xf - -C "$1"
   cp -p "$BENCH/function/Handler.cs" "$BENCH/function/Function.csproj" "$1/function/"
 }
 
@@ -62,6 +62,12 @@ shrinkwrap "$WORK/ctx-plain"
 # JIT as the Dockerfile publishes it (self-contained, composite ReadyToRun); for the cold-start comparison, plain
 # ReadyToRun (not composite) and JIT without ReadyToRun; Native AOT.
 publish template-jit "$WORK/ctx-jit" FunctionHost.csproj -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true
+# BENCH_CANDIDATES="name:dir ...": other template trees (a worktree's template/csharp-otel), published the same way
+# and run as variant "cand-<name>" with the template's settings, so a change is measured against main in one run.
+for cand in ${BENCH_CANDIDATES:-}; do
+  shrinkwrap "$WORK/ctx-cand-${cand%%:*}" "${cand#*:}"
+  publish "cand-${cand%%:*}" "$WORK/ctx-cand-${cand%%:*}" FunctionHost.csproj -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true
+done
 [ "$COLD" = 0 ] || { shrinkwrap "$WORK/ctx-r2r"; publish template-r2r "$WORK/ctx-r2r" FunctionHost.csproj -r linux-x64 --self-contained true -p:PublishReadyToRun=true; }
 [ "$COLD" = 0 ] || publish template-plain "$WORK/ctx-plain" FunctionHost.csproj -r linux-x64 --self-contained false
 [ "$COLD" = 0 ] || publish template-aot "$WORK/ctx-aot" FunctionHost.csproj -p:PublishAot=true
@@ -118,6 +124,7 @@ variant_cmd() {
     template-aot) echo "$WORK/out/template-aot/FunctionHost" ;;
     template-plain) echo "$WORK/out/template-plain/FunctionHost" ;;
     template-r2r) echo "$WORK/out/template-r2r/FunctionHost" ;;
+    cand-*) echo "$WORK/out/$1/FunctionHost" ;;
   esac
 }
 
