@@ -41,7 +41,10 @@ internal sealed class InvocationTelemetry(RequestDelegate next, bool writeRespon
                 activity.SetTag(InvocationAttributes.InvocationId, callId.ToString());
             }
 
-            if (activity.IsAllDataRequested)
+            // Only for a span something records: without a tracer provider (OTEL_SDK_DISABLED, no exporter) ASP.NET
+            // Core still makes an activity for log correlation, from a source nobody listens to, and a tag there is
+            // an allocation nobody reads.
+            if (activity.IsAllDataRequested && activity.Source.HasListeners())
             {
                 activity.SetTag(InvocationAttributes.Trigger, "http");
                 activity.SetTag(InvocationAttributes.ColdStart, coldStart ? True : False);

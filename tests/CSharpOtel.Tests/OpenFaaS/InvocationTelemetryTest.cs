@@ -160,6 +160,38 @@ public class InvocationTelemetryTest
         Assert.Equal("POST", server.GetTagItem("http.request.method"));
     }
 
+    [Fact]
+    public async Task WithoutTracerProvider_TheActivityCarriesOnlyTheCallId_ForTheLogLines()
+    {
+        ActivityTagsHandler.Seen = null;
+        await using var host = await TestFunctionHost.StartAsync<ActivityTagsHandler>(
+            (h, c) => h.HandleAsync(c), new Dictionary<string, string?> { ["OTEL_SDK_DISABLED"] = "true" });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("x") };
+        request.Headers.Add("X-Call-Id", "call-without-sdk");
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // ASP.NET Core still makes an activity (log correlation): the call id is on it, the faas.* span attributes,
+        // which nothing would record, are not (an allocation per request for nobody).
+        var tags = Assert.IsType<Dictionary<string, object?>>(ActivityTagsHandler.Seen);
+        Assert.Equal("call-without-sdk", tags["faas.invocation_id"]);
+        Assert.DoesNotContain("faas.trigger", tags.Keys);
+        Assert.DoesNotContain("faas.coldstart", tags.Keys);
+        Assert.Empty(host.Spans);
+    }
+
+    public sealed class ActivityTagsHandler
+    {
+        public static Dictionary<string, object?>? Seen;
+
+        public Task HandleAsync(HttpContext context)
+        {
+            Seen = Activity.Current?.TagObjects.ToDictionary(t => t.Key, t => t.Value);
+            return context.Response.WriteAsync("ok");
+        }
+    }
+
     public sealed class OkHandler
     {
         // Tests run one at a time; StartAsync resets it.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FunctionHost.Propagation;
 using Microsoft.AspNetCore.Http;
 
@@ -31,6 +32,30 @@ public sealed class RequestContextPropagatorTest
             value = ((IHeaderDictionary)carrier!)[name];
         }, out var traceId, out _);
         return traceId;
+    }
+
+    [Fact]
+    public void BridgeExtraction_FromHostingsHeaderDictionaryWithoutContext_AllocatesNothing()
+    {
+        // Every request without a caller's context passes here: no closure, no list, no string.
+        var headers = new DefaultHttpContext().Request.Headers;
+        headers["host"] = "example";
+        headers["content-type"] = "text/plain";
+        DistributedContextPropagator.PropagatorGetterCallback getter = static (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
+        {
+            values = null;
+            value = ((IHeaderDictionary)carrier!)[name];
+        };
+        Bridge.ExtractTraceIdAndState(headers, getter, out _, out _); // warm up: JIT and static initialisers
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Bridge.ExtractTraceIdAndState(headers, getter, out var traceId, out _);
+            Assert.Null(traceId);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
