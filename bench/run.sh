@@ -243,6 +243,11 @@ load_variant() { # variant round
   start_host "$v" "$service" "$port"
   before=$(spans_received)
   first_response_ms "$(now_ns)" "$port" > /dev/null
+  # The same paced load first, unmeasured: a fresh process would otherwise spend the measured seconds on tiered
+  # JIT recompilation, which costs a host with more code (the template) more than the bare one.
+  out="$WORK/wrk-$v-$r-half-warmup.txt"
+  wrk -t1 -c"$half_c" -d"${WARMUP}s" -s "$WORK/paced.lua" "http://127.0.0.1:$port/bench" > "$out"
+  sent=$(( 1 + $(wrk_requests "$out") ))   # the first-response probe + warm-up
   out="$WORK/wrk-$v-$r-half.txt"
   gc0=$(gc_read "$GC_PORT"); t0=$(cpu_ticks "$HOST_PID")
   wrk -t1 -c"$half_c" -d"${HALF_DURATION}s" --latency -s "$WORK/paced.lua" "http://127.0.0.1:$port/bench" > "$out"
@@ -251,7 +256,7 @@ load_variant() { # variant round
   R[$v.half_rps.$r]=$(wrk_rps "$out"); R[$v.half_p99.$r]=$(wrk_pct "$out" 99%)
   R[$v.half_cpu_us.$r]=$(awk -v t="$(( t1 - t0 ))" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN { if (n < 1) n = 1; printf "%.1f", t / hz / n * 1e6 }')
   R[$v.half_gc.$r]=$(gc_delta "$gc0" "$gc1" "$reqs")
-  R[$v.half_sent.$r]=$(( 1 + reqs ))
+  R[$v.half_sent.$r]=$(( sent + reqs ))
   R[$v.half_peak_rss.$r]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
   if traced "$v"; then sleep "$DRAIN"; R[$v.half_received.$r]=$(spans_settled "$before" "${R[$v.half_sent.$r]}"); fi
   stop_host

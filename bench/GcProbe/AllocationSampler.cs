@@ -1,15 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 
 /// <summary>
 /// With BENCH_ALLOC_TYPES_PORT set, listens to the runtime's randomized allocation sampling (.NET 10's
 /// AllocationSampled event: on average one sample per 100 KB allocated, at a random point, so a request that allocates
 /// the same objects in the same order every time is not aliased, as with the fixed-interval GCAllocationTick) and
-/// answers each connection on that port with the estimated bytes per type since the previous connection, largest
-/// first: "bytes share type" per line. An object of size S is sampled with probability 1 - exp(-S / 100 KB), so
+/// sums the estimated bytes per type (GcProbe answers them on that port; bench/Host.Benchmarks reads them in
+/// process). An object of size S is sampled with probability 1 - exp(-S / 100 KB), so
 /// each sample counts for S divided by that probability.
 /// </summary>
 internal sealed class AllocationSampler : EventListener
@@ -17,13 +15,6 @@ internal sealed class AllocationSampler : EventListener
     private const EventKeywords AllocationSamplingKeyword = (EventKeywords)0x80000000000;
     private const double SamplingMean = 100 * 1024;
     private ConcurrentDictionary<string, long> _bytesByType = new();
-
-    public static void Start(int port)
-    {
-        var sampler = new AllocationSampler();
-        var listener = StartupHook.Listen(port);
-        new Thread(() => sampler.Serve(listener)) { IsBackground = true, Name = "bench-alloc-types" }.Start();
-    }
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
@@ -53,20 +44,7 @@ internal sealed class AllocationSampler : EventListener
         _bytesByType.AddOrUpdate(type, weight, (_, total) => total + weight);
     }
 
-    private void Serve(Socket listener)
-    {
-        while (true)
-        {
-            using var connection = listener.Accept();
-            var taken = Interlocked.Exchange(ref _bytesByType, new ConcurrentDictionary<string, long>());
-            var total = Math.Max(1, taken.Values.Sum());
-            var text = new StringBuilder();
-            foreach (var (type, bytes) in taken.OrderByDescending(p => p.Value))
-            {
-                text.Append(CultureInfo.InvariantCulture, $"{bytes} {100.0 * bytes / total:F1}% {type}\n");
-            }
-
-            connection.Send(Encoding.UTF8.GetBytes(text.ToString()));
-        }
-    }
+    /// <summary>Estimated bytes per type since the previous call, largest first.</summary>
+    public KeyValuePair<string, long>[] Take()
+        => [.. Interlocked.Exchange(ref _bytesByType, new ConcurrentDictionary<string, long>()).OrderByDescending(p => p.Value)];
 }

@@ -20,7 +20,9 @@ public static class StartupHook
     {
         if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_ALLOC_TYPES_PORT"), out var typesPort))
         {
-            AllocationSampler.Start(typesPort);
+            var sampler = new AllocationSampler();
+            var typesListener = Listen(typesPort);
+            new Thread(() => ServeTypes(typesListener, sampler)) { IsBackground = true, Name = "bench-alloc-types" }.Start();
         }
 
         if (!int.TryParse(Environment.GetEnvironmentVariable("BENCH_GC_PORT"), out var port))
@@ -56,6 +58,24 @@ public static class StartupHook
             }
 
             s_ownBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+
+    /// <summary>Each connection gets the bytes per type since the previous one, largest first: "bytes share type" per line.</summary>
+    private static void ServeTypes(Socket listener, AllocationSampler sampler)
+    {
+        while (true)
+        {
+            using var connection = listener.Accept();
+            var taken = sampler.Take();
+            var total = Math.Max(1, taken.Sum(p => p.Value));
+            var text = new StringBuilder();
+            foreach (var (type, bytes) in taken)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{bytes} {100.0 * bytes / total:F1}% {type}\n");
+            }
+
+            connection.Send(Encoding.UTF8.GetBytes(text.ToString()));
         }
     }
 }

@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Host.Benchmarks;
 
@@ -31,8 +33,12 @@ public class RequestPathBenchmarks
     private WebApplication _app = null!;
     private TestServer _server = null!;
 
-    /// <summary>bare; template (every request sampled and exported); template-disabled (OTEL_SDK_DISABLED=true).</summary>
-    [Params("bare", "template", "template-disabled")]
+    /// <summary>
+    /// bare; handwritten (bench/HandWritten's OpenTelemetry set-up); template (every request sampled and exported);
+    /// template-disabled (OTEL_SDK_DISABLED=true). The template replaces process-wide propagators, so in one process
+    /// bare and handwritten must run before it (PathQuick keeps this order).
+    /// </summary>
+    [Params("bare", "handwritten", "template", "template-disabled")]
     public string Host { get; set; } = "template";
 
     /// <summary>Whether the request carries a sampled W3C traceparent (a call from a traced caller).</summary>
@@ -49,6 +55,24 @@ public class RequestPathBenchmarks
         if (Host == "bare")
         {
             builder.Services.AddScoped<EchoHandler>();
+            _app = builder.Build();
+            _app.Map(FunctionRegistration.CatchAllRoute, static context =>
+                context.RequestServices.GetRequiredService<EchoHandler>().HandleAsync(context, context.RequestAborted));
+        }
+        else if (Host == "handwritten")
+        {
+            // bench/HandWritten's set-up, exporting http/protobuf into the same discarding transport as the template.
+            builder.Services.AddScoped<EchoHandler>();
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService("hand-written"))
+                .WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation()
+                    .AddOtlpExporter(options =>
+                    {
+                        options.Endpoint = new Uri("http://127.0.0.1:9/v1/traces");
+                        options.Protocol = OtlpExportProtocol.HttpProtobuf;
+                        options.HttpClientFactory = static () => new HttpClient(new DiscardingHandler());
+                    }));
             _app = builder.Build();
             _app.Map(FunctionRegistration.CatchAllRoute, static context =>
                 context.RequestServices.GetRequiredService<EchoHandler>().HandleAsync(context, context.RequestAborted));
