@@ -120,7 +120,8 @@ gc_delta() { # before after requests -> "bytes/request gen0/10k gen1/10k gen2/10
 variant_cmd() {
   case "$1" in
     bare|handwritten) echo "$WORK/out/$1/$( [ "$1" = bare ] && echo Bare || echo HandWritten )" ;;
-    template|disabled|servergc|gc-*|export-*) echo "$WORK/out/template-jit/FunctionHost" ;;
+    bare-*) echo "$WORK/out/bare/Bare" ;;
+    template|disabled|servergc|gc-*|export-*|tp-*) echo "$WORK/out/template-jit/FunctionHost" ;;
     template-aot) echo "$WORK/out/template-aot/FunctionHost" ;;
     template-plain) echo "$WORK/out/template-plain/FunctionHost" ;;
     template-r2r) echo "$WORK/out/template-r2r/FunctionHost" ;;
@@ -128,9 +129,9 @@ variant_cmd() {
   esac
 }
 
-# The template variants run with whatever OTEL_BSP_* the Dockerfile sets (none today: the host's own defaults in
-# Telemetry/TelemetryDefaults.cs apply when a variable is unset), as the image does.
-IMAGE_BSP_ENV=($(grep -oE 'OTEL_BSP_[A-Z_]+=[0-9]+' "$ROOT/template/csharp-otel/Dockerfile" || true))
+# The template variants run with whatever OTEL_BSP_* and DOTNET_GC* the Dockerfile sets, as the image does (no
+# OTEL_BSP_* today: the host's own defaults in Telemetry/TelemetryDefaults.cs apply when a variable is unset).
+IMAGE_ENV=($(grep -oE '^ENV (OTEL_BSP_[A-Z_]+|DOTNET_GC[A-Za-z0-9]+)=[0-9a-fx]+' "$ROOT/template/csharp-otel/Dockerfile" | sed 's/^ENV //' || true))
 
 HOST_PID=""
 GC_PORT=""
@@ -150,21 +151,27 @@ start_host() { # variant service-name port
   [ -z "${BENCH_HEAP_LIMIT:-}" ] || env+=(DOTNET_GCHeapHardLimit="$BENCH_HEAP_LIMIT")
   case "$variant" in
     handwritten) env+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$GRPC_PORT") ;;  # its default protocol: gRPC
-    servergc) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the Web SDK's GC defaults
-    disabled) env+=(OTEL_SDK_DISABLED=true OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    servergc) env+=("${IMAGE_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the Web SDK's GC defaults
+    disabled) env+=("${IMAGE_ENV[@]}" OTEL_SDK_DISABLED=true OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     bare) ;;
+    # The thread-pool study (BENCH_VARIANTS="bare bare-spin0 template tp-spin0"): idle workers spin before they sleep.
+    bare-spin0) env+=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0) ;;
+    tp-spin0) env+=("${IMAGE_ENV[@]}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     # The GC study (BENCH_VARIANTS="gc-wks gc-wks-concurrent gc-server gc-gen0"): the template, GC set per variant.
-    gc-wks) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
-    gc-wks-concurrent) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
-    gc-server) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # DATAS: on by default for server GC since .NET 9
-    gc-gen0) env+=("${IMAGE_BSP_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # 64 MB gen0 budget
+    gc-wks) env+=("${IMAGE_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    gc-wks-concurrent) env+=("${IMAGE_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
+    gc-server) env+=("${IMAGE_ENV[@]}" DOTNET_gcServer=1 DOTNET_gcConcurrent=1 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # DATAS: on by default for server GC since .NET 9
+    gc-gen0) env+=("${IMAGE_ENV[@]}" DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # 64 MB gen0 budget
+    gc-gen0-default) env+=("${IMAGE_ENV[@]}" DOTNET_GCgen0size=0 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the runtime's own gen0 budget
+    gc-gen0-16m) env+=("${IMAGE_ENV[@]}" DOTNET_GCgen0size=0x1000000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the host's GC, 16 MB gen0 budget
+    gc-gen0-32m) env+=("${IMAGE_ENV[@]}" DOTNET_GCgen0size=0x2000000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;  # the host's GC, 32 MB gen0 budget
     # The export-path study (BENCH_VARIANTS="template export-batch128 export-batch512 export-delay1s export-grpc"):
     # the template with one exporter setting changed each.
     export-batch128) env+=(OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     export-batch512) env+=(OTEL_BSP_MAX_EXPORT_BATCH_SIZE=512 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     export-delay1s) env+=(OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;
     export-grpc) env+=(OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$GRPC_PORT") ;;
-    *) env+=("${IMAGE_BSP_ENV[@]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;       # the template's default: http/protobuf
+    *) env+=("${IMAGE_ENV[@]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$HTTP_PORT") ;;       # the template's default: http/protobuf
   esac
   (cd "$(dirname "$cmd")" && exec env "${env[@]}" "${limit[@]}" "$cmd" > "$WORK/host-$service.log" 2>&1) &
   HOST_PID=$!; PIDS+=("$HOST_PID")
@@ -205,7 +212,7 @@ wrk_pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }     # latency distributio
 wrk_errors() { awk '/Non-2xx|Socket errors/ {print}' "$1" | tr '\n' ' '; }
 
 declare -A R
-traced() { case "$1" in bare|disabled) return 1 ;; *) return 0 ;; esac; }
+traced() { case "$1" in bare|bare-*|disabled) return 1 ;; *) return 0 ;; esac; }
 # One round of one variant: saturation, then half saturation in a fresh process. Figures go to R[variant.key.round].
 load_variant() { # variant round
   local v="$1" r="$2" port service out sent t0 t1 reqs half_c before gc0 gc1 idle0 idle1
@@ -331,6 +338,11 @@ label() {
     gc-wks-concurrent) echo "template, workstation concurrent GC" ;;
     gc-server) echo "template, server GC (DATAS)" ;;
     gc-gen0) echo "template, workstation non-concurrent, GCgen0size 64 MB" ;;
+    gc-gen0-default) echo "template, the runtime's default gen0 budget (DOTNET_GCgen0size=0)" ;;
+    gc-gen0-16m) echo "template, its GC (workstation concurrent), GCgen0size 16 MB" ;;
+    gc-gen0-32m) echo "template, its GC (workstation concurrent), GCgen0size 32 MB" ;;
+    bare-spin0) echo "bare, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" ;;
+    tp-spin0) echo "template, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" ;;
     export-batch128) echo "template, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128" ;;
     export-batch512) echo "template, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=512" ;;
     export-delay1s) echo "template, OTEL_BSP_SCHEDULE_DELAY=1000" ;;
@@ -341,7 +353,7 @@ label() {
 BASE="$(for v in $VARIANTS; do echo "$v"; done | head -1)"
 LIMITS="no CPU limit"; [ -z "${BENCH_CPUS:-}" ] || LIMITS="CPUs $BENCH_CPUS (taskset, DOTNET_PROCESSOR_COUNT)"
 if [ -n "${BENCH_HEAP_LIMIT:-}" ]; then LIMITS="$LIMITS, DOTNET_GCHeapHardLimit=$BENCH_HEAP_LIMIT"; else LIMITS="$LIMITS, no heap limit"; fi
-BSP="the host defaults for OTEL_BSP_* (Telemetry/TelemetryDefaults.cs)"; [ ${#IMAGE_BSP_ENV[@]} = 0 ] || BSP="${IMAGE_BSP_ENV[*]}"
+BSP="the image's environment from the Dockerfile (${IMAGE_ENV[*]:-nothing}) and, for OTEL_BSP_* it does not set, the host defaults (Telemetry/TelemetryDefaults.cs)"
 {
   echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
