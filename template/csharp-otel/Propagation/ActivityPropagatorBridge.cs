@@ -75,8 +75,9 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
         var context = extracted.ActivityContext;
         if (HexId.IsValid(context))
         {
-            // W3C form, which ASP.NET Core hosting parses into the parent context of the request's activity.
-            traceId = Traceparent(context);
+            // W3C form, which ASP.NET Core hosting parses into the parent context of the request's activity. When
+            // the caller sent exactly this context as a traceparent, its header is that string already.
+            traceId = IncomingTraceparent(carrier, context) ?? Traceparent(context);
             traceState = context.TraceState;
         }
     }
@@ -132,6 +133,28 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
 
     private static readonly Func<IHeaderDictionary, string, IEnumerable<string>?> HeaderValues =
         static (headers, name) => headers.TryGetValue(name, out var values) ? (IEnumerable<string>)values : null;
+
+    /// <summary>
+    /// The request's own traceparent header when it is the version-00 form of <paramref name="context"/> (the usual
+    /// case behind a traced caller), so no second string is built; null otherwise, e.g. when another format won.
+    /// </summary>
+    private static string? IncomingTraceparent(object carrier, ActivityContext context)
+    {
+        if (carrier is not IHeaderDictionary headers || !headers.TryGetValue("traceparent", out var values) ||
+            values.Count != 1 || values[0] is not { Length: 55 } header)
+        {
+            return null;
+        }
+
+        var span = header.AsSpan();
+        var sampled = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        return span.StartsWith("00-") && span[35] == '-' && span[52] == '-' &&
+               span[3..35].SequenceEqual(context.TraceId.ToHexString()) &&
+               span[36..52].SequenceEqual(context.SpanId.ToHexString()) &&
+               span[53..].SequenceEqual(sampled ? "01" : "00")
+            ? header
+            : null;
+    }
 
     /// <summary>"00-{trace id}-{span id}-{flags}", built in one string.</summary>
     private static string Traceparent(ActivityContext context) =>

@@ -59,6 +59,23 @@ public sealed class RequestContextPropagatorTest
     }
 
     [Fact]
+    public void BridgeExtraction_OfACallersTraceparent_HandsHostingTheHeaderItself()
+    {
+        var request = Request(Traceparent, "tenant=acme");
+
+        Assert.Same(request.Headers["traceparent"].ToString(), BridgeTraceId(request));
+    }
+
+    [Theory]
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+    [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+    public void BridgeExtraction_OfAnotherTraceparentForm_HandsHostingTheVersion00Form(string header, string expected)
+    {
+        // Flags beyond "sampled" and later versions: ASP.NET Core gets what .NET can represent, in the form it parses.
+        Assert.Equal(expected, BridgeTraceId(Request(header, "tenant=acme")));
+    }
+
+    [Fact]
     public void InstrumentationExtraction_AfterTheBridge_TakesItsContextWithoutReadingHeaders()
     {
         var request = Request(Traceparent, "tenant=acme");
