@@ -10,7 +10,8 @@ WORK="$BENCH/.work"
 RESULTS="${BENCH_RESULTS:-$BENCH/RESULTS.md}"
 DURATION="${BENCH_DURATION:-8}"            # seconds of saturation load per variant
 HALF_DURATION="${BENCH_HALF_DURATION:-6}"  # seconds of half-saturation load per variant
-WARMUP="${BENCH_WARMUP:-3}"                # seconds of load before measuring (JIT tiering)
+WARMUP="${BENCH_WARMUP:-20}"               # seconds of load before measuring: the template's JIT still promotes
+                                           # per-batch export code to tier 1 for about 20 s (the rounds' JIT ms show it)
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 COLD_RUNS="${BENCH_COLD_RUNS:-5}"
 DRAIN="${BENCH_DRAIN:-7}"                  # seconds for the batch exporter to flush (default delay is 5 s)
@@ -114,6 +115,7 @@ gc_delta() { # before after requests -> "bytes/request gen0/10k gen1/10k gen2/10
   awk -v b="$1" -v a="$2" -v n="$3" 'BEGIN { split(b, x, " "); split(a, y, " "); if (n < 1) n = 1;
     printf "%.0f %.1f %.1f %.1f %.1f\n", (y[1]-x[1])/n, (y[2]-x[2])*1e4/n, (y[3]-x[3])*1e4/n, (y[4]-x[4])*1e4/n, (y[5]-x[5])*1e4/n }'
 }
+jit_ms() { awk -v b="$1" -v a="$2" 'BEGIN { split(b, x, " "); split(a, y, " "); printf "%.0f\n", y[7] - x[7] }'; } # JIT time in between
 
 # ---------------------------------------------------------------- variants
 # Every variant runs the same handler (bench/function/Handler.cs) behind the same kind of host.
@@ -236,6 +238,7 @@ load_variant() { # variant round
   R[$v.rps.$r]=$(wrk_rps "$out"); R[$v.p50.$r]=$(wrk_pct "$out" 50%); R[$v.p99.$r]=$(wrk_pct "$out" 99%)
   R[$v.cpu_us.$r]=$(awk -v t="$(( t1 - t0 ))" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
   R[$v.gc.$r]=$(gc_delta "$gc0" "$gc1" "$reqs")
+  R[$v.jit.$r]=$(jit_ms "$gc0" "$gc1")
   R[$v.idle_bytes_s.$r]=$(( ${idle1%% *} - ${idle0%% *} ))
   R[$v.errors.$r]=$(wrk_errors "$out")
   sent=$(( sent + reqs ))
@@ -263,6 +266,7 @@ load_variant() { # variant round
   R[$v.half_rps.$r]=$(wrk_rps "$out"); R[$v.half_p99.$r]=$(wrk_pct "$out" 99%)
   R[$v.half_cpu_us.$r]=$(awk -v t="$(( t1 - t0 ))" -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN { if (n < 1) n = 1; printf "%.1f", t / hz / n * 1e6 }')
   R[$v.half_gc.$r]=$(gc_delta "$gc0" "$gc1" "$reqs")
+  R[$v.half_jit.$r]=$(jit_ms "$gc0" "$gc1")
   R[$v.half_sent.$r]=$(( sent + reqs ))
   R[$v.half_peak_rss.$r]=$(( $(status_kb "$HOST_PID" VmHWM) / 1024 ))
   if traced "$v"; then sleep "$DRAIN"; R[$v.half_received.$r]=$(spans_settled "$before" "${R[$v.half_sent.$r]}"); fi
@@ -394,10 +398,10 @@ BSP="the image's environment from the Dockerfile (${IMAGE_ENV[*]:-nothing}) and,
   echo "requests wrk completed. Bytes/request and collections: the runtime's own counters read inside the process"
   echo "(bench/GcProbe) before and after the same run; they do not depend on how busy the machine is, CPU times do."
   echo
-  echo "Every round, to show the spread (CPU µs/request at saturation; paced; bytes/request at saturation):"
+  echo "Every round, to show the spread (CPU µs/request at saturation; paced; bytes/request at saturation; JIT compilation time inside the measured seconds, which a long enough warm-up makes about equal across hosts):"
   echo
   for v in $VARIANTS; do
-    echo "- $v: $(all_rounds "$v" cpu_us); paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v")"
+    echo "- $v: $(all_rounds "$v" cpu_us); paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v"); ms the JIT spent inside the measured seconds $(all_rounds "$v" jit); paced $(all_rounds "$v" half_jit)"
   done
   for v in $VARIANTS; do
     for r in $(seq "$ROUNDS"); do
