@@ -135,37 +135,37 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
         static (headers, name) => headers.TryGetValue(name, out var values) ? (IEnumerable<string>)values : null;
 
     /// <summary>
-    /// The request's own traceparent header when it is the version-00 form of <paramref name="context"/> (the usual
-    /// case behind a traced caller), so no second string is built; null otherwise, e.g. when another format won.
+    /// The request's own traceparent header when it is exactly what <see cref="Traceparent"/> would build for
+    /// <paramref name="context"/> (the usual case behind a traced caller), so no second string is made; null otherwise,
+    /// e.g. another version, other flags, or another format won.
     /// </summary>
     private static string? IncomingTraceparent(object carrier, ActivityContext context)
     {
         if (carrier is not IHeaderDictionary headers || !headers.TryGetValue("traceparent", out var values) ||
-            values.Count != 1 || values[0] is not { Length: 55 } header)
+            values.Count != 1 || values[0] is not { Length: TraceparentLength } header)
         {
             return null;
         }
 
-        var span = header.AsSpan();
-        var sampled = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
-        return span.StartsWith("00-") && span[35] == '-' && span[52] == '-' &&
-               span[3..35].SequenceEqual(context.TraceId.ToHexString()) &&
-               span[36..52].SequenceEqual(context.SpanId.ToHexString()) &&
-               span[53..].SequenceEqual(sampled ? "01" : "00")
-            ? header
-            : null;
+        Span<char> expected = stackalloc char[TraceparentLength];
+        WriteTraceparent(expected, context);
+        return header.AsSpan().SequenceEqual(expected) ? header : null;
     }
+
+    private const int TraceparentLength = 55;
 
     /// <summary>"00-{trace id}-{span id}-{flags}", built in one string.</summary>
     private static string Traceparent(ActivityContext context) =>
-        string.Create(55, context, static (span, context) =>
-        {
-            "00-".CopyTo(span);
-            context.TraceId.ToHexString().CopyTo(span[3..]);
-            span[35] = '-';
-            context.SpanId.ToHexString().CopyTo(span[36..]);
-            ((context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "-01" : "-00").CopyTo(span[52..]);
-        });
+        string.Create(TraceparentLength, context, static (span, context) => WriteTraceparent(span, context));
+
+    private static void WriteTraceparent(Span<char> span, ActivityContext context)
+    {
+        "00-".CopyTo(span);
+        context.TraceId.ToHexString().CopyTo(span[3..]);
+        span[35] = '-';
+        context.SpanId.ToHexString().CopyTo(span[36..]);
+        ((context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "-01" : "-00").CopyTo(span[52..]);
+    }
 
     /// <summary>HttpClient's header carrier and setter as one value, so the setter handed to the propagators is a
     /// static delegate instead of a closure allocated per call.</summary>
