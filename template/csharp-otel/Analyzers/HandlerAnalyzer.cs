@@ -101,44 +101,26 @@ public sealed class HandlerAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeShape(SymbolAnalysisContext context, INamedTypeSymbol handler)
     {
-        var problems = new List<string>();
-        switch (handler.TypeKind)
+        var kind = handler.TypeKind switch
         {
-            case TypeKind.Class:
-                break;
-            case TypeKind.Struct:
-                problems.Add("it is a struct");
-                break;
-            case TypeKind.Interface:
-                problems.Add("it is an interface");
-                break;
-            case TypeKind.Enum:
-                problems.Add("it is an enum");
-                break;
-            default:
-                problems.Add("it is not a class");
-                break;
-        }
+            TypeKind.Class => null,
+            TypeKind.Struct => "it is a struct",
+            TypeKind.Interface => "it is an interface",
+            TypeKind.Enum => "it is an enum",
+            _ => "it is not a class",
+        };
+        var access = handler.DeclaredAccessibility == Accessibility.Public ? null : "it is not public";
+        var construction = handler switch
+        {
+            { TypeKind: not TypeKind.Class } => null,
+            { IsStatic: true } => "it is static",
+            { IsAbstract: true } => "it is abstract",
+            _ when !handler.InstanceConstructors.Any(constructor => constructor.DeclaredAccessibility == Accessibility.Public) =>
+                "it has no public constructor",
+            _ => null,
+        };
 
-        if (handler.DeclaredAccessibility != Accessibility.Public)
-        {
-            problems.Add("it is not public");
-        }
-
-        if (handler.TypeKind == TypeKind.Class && handler.IsStatic)
-        {
-            problems.Add("it is static");
-        }
-        else if (handler.TypeKind == TypeKind.Class && handler.IsAbstract)
-        {
-            problems.Add("it is abstract");
-        }
-        else if (handler.TypeKind == TypeKind.Class &&
-                 !handler.InstanceConstructors.Any(constructor => constructor.DeclaredAccessibility == Accessibility.Public))
-        {
-            problems.Add("it has no public constructor");
-        }
-
+        var problems = new[] { kind, access, construction }.Where(problem => problem is not null).ToList();
         if (problems.Count > 0)
         {
             context.ReportDiagnostic(Diagnostic.Create(

@@ -10,28 +10,22 @@ namespace FunctionHost.Configuration;
 /// </summary>
 internal sealed record HostSettings(TelemetrySettings Telemetry, PropagatorSelection Propagators, LifecycleOptions Lifecycle)
 {
-    public static HostSettings Read(IConfiguration configuration, ConfigurationWarnings warnings)
-    {
-        var reader = new SettingsReader(configuration, warnings);
-        var telemetry = TelemetrySettingsReader.Read(reader);
-        OtlpHeadersSecret.Apply(configuration, warnings);
-        return new HostSettings(telemetry, PropagatorSelection.Read(reader), LifecycleOptions.Read(reader));
-    }
-
     /// <summary>
     /// The builder's settings: read on the first call, which also registers them and the warnings reporter as
     /// services; later calls return the same instance.
     /// </summary>
     public static HostSettings Of(WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         if (builder.Host.Properties.TryGetValue(typeof(HostSettings), out var existing))
         {
             return (HostSettings)existing;
         }
 
         var warnings = new ConfigurationWarnings();
-        var settings = Read(builder.Configuration, warnings);
+        var reader = new SettingsReader(builder.Configuration, warnings);
+        var telemetry = TelemetrySettingsReader.Read(reader);
+        OtlpHeadersSecret.Apply(builder.Configuration, warnings);
+        var settings = new HostSettings(telemetry, PropagatorSelection.Read(reader), LifecycleOptions.Read(reader));
         builder.Host.Properties[typeof(HostSettings)] = settings;
         builder.Services.AddSingleton(warnings);
         builder.Services.AddHostedService<ConfigurationWarningReporter>();

@@ -26,25 +26,21 @@ internal sealed class SettingsReader(IConfiguration configuration, Configuration
         configuration[variable] = null;
     }
 
-    public bool TryGetBoolean(string variable, bool fallback, out bool result)
+    public bool Boolean(string variable, bool fallback)
     {
-        result = fallback;
         if (Get(variable) is not { } value)
         {
-            return false;
+            return fallback;
         }
 
-        if (bool.TryParse(value.Trim(), out result))
+        if (bool.TryParse(value.Trim(), out var result))
         {
-            return true;
+            return result;
         }
 
         Reject(variable, value, $"expected true or false; using {(fallback ? "true" : "false")}");
-        result = fallback;
-        return false;
+        return fallback;
     }
-
-    public bool Boolean(string variable, bool fallback) => TryGetBoolean(variable, fallback, out var result) ? result : fallback;
 
     /// <summary>A whole number from <paramref name="min"/> to <see cref="int.MaxValue"/>.</summary>
     public bool TryGetInteger(string variable, long min, string fallback, out long result)
@@ -89,45 +85,35 @@ internal sealed class SettingsReader(IConfiguration configuration, Configuration
         return fallback;
     }
 
-    /// <summary>An absolute http:// or https:// URL.</summary>
-    public bool TryGetUrl(string variable, string fallback, out Uri? url)
+    /// <summary>An absolute http:// or https:// URL; the SDK reads it, so a bad one is only reported and removed.</summary>
+    public void CheckUrl(string variable, string fallback)
     {
-        url = null;
-        if (Get(variable) is not { } value)
+        if (Get(variable) is { } value &&
+            !(Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) &&
+              (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0))
         {
-            return false;
+            Reject(variable, value, "expected an absolute http:// or https:// URL; " + fallback);
         }
-
-        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out url) &&
-            (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0)
-        {
-            return true;
-        }
-
-        Reject(variable, value, "expected an absolute http:// or https:// URL; " + fallback);
-        url = null;
-        return false;
     }
 
     /// <summary>
-    /// One name out of <paramref name="known"/> (case-insensitive, trimmed); false when unset. An unknown name is
-    /// warned about and removed, and <paramref name="result"/> is null.
+    /// One name out of <paramref name="known"/> (case-insensitive, trimmed), or null when unset. An unknown name is
+    /// warned about and removed, and gives null too.
     /// </summary>
-    public bool TryGetName(string variable, IReadOnlyList<string> known, string fallback, out string? result)
+    public string? Name(string variable, IReadOnlyList<string> known, string fallback)
     {
-        result = null;
         if (Get(variable) is not { } value)
         {
-            return false;
+            return null;
         }
 
-        result = Find(value.Trim(), known);
-        if (result is null)
+        var name = Find(value.Trim(), known);
+        if (name is null)
         {
             Reject(variable, value, fallback);
         }
 
-        return result is not null;
+        return name;
     }
 
     /// <summary>

@@ -23,7 +23,6 @@ internal static class TelemetrySettingsReader
 
     public static TelemetrySettings Read(SettingsReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
         var settings = new TelemetrySettings(
             SdkDisabled: reader.Boolean(Variables.SdkDisabled, fallback: false),
             Traces: ReadExporters(reader, Variables.TracesExporter, TelemetryDefaults.TracesExporters),
@@ -87,8 +86,8 @@ internal static class TelemetrySettingsReader
     {
         var fallback = TelemetryDefaults.StdoutLogFormat;
         var fallbackName = fallback.ToString().ToLowerInvariant();
-        return reader.TryGetName(Variables.LogFormat, LogFormats, $"supported are json, logfmt and simple; using {fallbackName}", out var name)
-            ? Enum.Parse<LogFormat>(name!, ignoreCase: true)
+        return reader.Name(Variables.LogFormat, LogFormats, $"supported are json, logfmt and simple; using {fallbackName}") is { } name
+            ? Enum.Parse<LogFormat>(name, ignoreCase: true)
             : fallback;
     }
 
@@ -126,8 +125,8 @@ internal static class TelemetrySettingsReader
                     (generic ? TelemetryDefaults.OtlpProtocol : Variables.ExporterOtlpProtocol));
             }
 
-            reader.TryGetUrl(prefix + "ENDPOINT",
-                generic ? "using the SDK's default endpoint on localhost" : "using " + Variables.ExporterOtlpEndpoint, out _);
+            reader.CheckUrl(prefix + "ENDPOINT",
+                generic ? "using the SDK's default endpoint on localhost" : "using " + Variables.ExporterOtlpEndpoint);
 
             reader.TryGetInteger(prefix + "TIMEOUT", 0,
                 "expected a whole number; " + (generic ? "using 10000 ms" : "using " + Variables.ExporterOtlpTimeout), out _);

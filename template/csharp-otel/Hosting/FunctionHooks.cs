@@ -57,7 +57,6 @@ internal static class FunctionHooks
     private static string? Check<TArg>(
         [DynamicallyAccessedMembers(Members)] Type handlerType, string name, string parameterName, out Action<TArg>? hook)
     {
-        ArgumentNullException.ThrowIfNull(handlerType);
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static |
                                  BindingFlags.Instance | BindingFlags.DeclaredOnly;
 

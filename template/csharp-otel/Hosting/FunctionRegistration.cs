@@ -33,7 +33,6 @@ internal static class FunctionRegistration
         this WebApplication app, Func<THandler, HttpContext, Task> invoke)
         where THandler : class
     {
-        ArgumentNullException.ThrowIfNull(invoke);
         FunctionHooks.Configure<THandler>(app);
 
         // A plain RequestDelegate: no minimal-API parameter binding, so nothing here needs reflection.

@@ -13,7 +13,6 @@ internal sealed class RequestPipeline(IServiceProvider services, HostSettings se
     /// <summary>Registered before the handler's Initialize hook runs, so its startup filters come after ours.</summary>
     public static void Add(WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         HostSettings.Of(builder); // registers the settings this filter is built with, should no earlier step have read them
         builder.Services.AddSingleton<IStartupFilter, RequestPipeline>();
     }
