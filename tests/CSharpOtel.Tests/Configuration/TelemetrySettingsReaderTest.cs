@@ -2,7 +2,7 @@ using FunctionHost.Configuration;
 using CSharpOtel.Tests.Infrastructure;
 using FunctionHost.Telemetry;
 
-namespace CSharpOtel.Tests.Telemetry;
+namespace CSharpOtel.Tests.Configuration;
 
 public class TelemetrySettingsReaderTest
 {

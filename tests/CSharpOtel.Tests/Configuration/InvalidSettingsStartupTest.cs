@@ -1,11 +1,12 @@
 using FunctionHost.Configuration;
 using System.Net;
 using CSharpOtel.Tests.Infrastructure;
+using CSharpOtel.Tests.Telemetry;
 using FunctionHost.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CSharpOtel.Tests.Telemetry;
+namespace CSharpOtel.Tests.Configuration;
 
 public class InvalidSettingsStartupTest
 {

@@ -2,7 +2,7 @@ using FunctionHost.Configuration;
 using FunctionHost.Lifecycle;
 using Microsoft.Extensions.Configuration;
 
-namespace CSharpOtel.Tests.Lifecycle;
+namespace CSharpOtel.Tests.Configuration;
 
 public sealed class WatchdogDurationTest
 {
