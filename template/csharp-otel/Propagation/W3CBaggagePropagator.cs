@@ -10,13 +10,9 @@ namespace FunctionHost.Propagation;
 /// OpenTelemetry SDKs; this one percent-encodes like the JavaScript reference (encodeURIComponent).
 /// Member properties (";prop") are dropped: .NET's <see cref="Baggage"/> has nowhere to keep them.
 /// </summary>
-internal sealed class W3CBaggagePropagator : HeaderPropagator
+internal sealed class W3CBaggagePropagator() : HeaderPropagator(HeaderName)
 {
     public const string HeaderName = "baggage";
-
-    private static readonly HashSet<string> FieldSet = [HeaderName];
-
-    public override ISet<string> Fields => FieldSet;
 
     protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
@@ -97,23 +93,20 @@ internal sealed class W3CBaggagePropagator : HeaderPropagator
     /// <summary>One pass over the header; each member is looked at once, so the cost is linear in its length.</summary>
     private static void Parse(string header, ref BaggageCollector collector)
     {
-        var start = 0;
-        while (start <= header.Length && collector.Count < BaggageLimits.MaxMembers)
+        var span = header.AsSpan();
+        foreach (var range in span.Split(','))
         {
-            var end = header.IndexOf(',', start);
-            if (end < 0)
+            var member = span[range];
+            if (collector.Count >= BaggageLimits.MaxMembers)
             {
-                end = header.Length;
+                break;
             }
 
-            var length = end - start;
-            if (length > 0 && length <= BaggageLimits.MaxMemberBytes &&
-                TryParseMember(header.AsSpan(start, length), out var key, out var value))
+            if (member.Length > 0 && member.Length <= BaggageLimits.MaxMemberBytes &&
+                TryParseMember(member, out var key, out var value))
             {
-                collector.TryAdd(key, value, length, replace: true);
+                collector.TryAdd(key, value, member.Length, replace: true);
             }
-
-            start = end + 1;
         }
     }
 

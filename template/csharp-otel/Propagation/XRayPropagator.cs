@@ -12,15 +12,11 @@ namespace FunctionHost.Propagation;
 /// "not decided yet", which defers to the local sampler and, as for B3, is handed on as sampled.
 /// Other fields (Self, Lineage, custom keys) are ignored on extraction and not sent.
 /// </remarks>
-internal sealed class XRayPropagator : HeaderPropagator
+internal sealed class XRayPropagator() : HeaderPropagator(HeaderName)
 {
     public const string HeaderName = "x-amzn-trace-id";
 
     private const int RootLength = 35; // 1-XXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX
-
-    private static readonly HashSet<string> FieldSet = [HeaderName];
-
-    public override ISet<string> Fields => FieldSet;
 
     protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
@@ -49,13 +45,10 @@ internal sealed class XRayPropagator : HeaderPropagator
         ActivityTraceId traceId = default;
         ActivitySpanId spanId = default;
         ActivityTraceFlags? flags = ActivityTraceFlags.Recorded; // absent or '?': deferred (see remarks); null: invalid
-        var rest = header.AsSpan();
-        while (!rest.IsEmpty)
+        var span = header.AsSpan();
+        foreach (var range in span.Split(';'))
         {
-            var end = rest.IndexOf(';');
-            var field = (end < 0 ? rest : rest[..end]).Trim();
-            rest = end < 0 ? default : rest[(end + 1)..];
-
+            var field = span[range].Trim();
             var equals = field.IndexOf('=');
             if (equals <= 0)
             {
