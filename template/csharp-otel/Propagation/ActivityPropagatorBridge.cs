@@ -28,7 +28,7 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
     /// <param name="injects">True when no OpenTelemetry HttpClient instrumentation will inject on outgoing calls.</param>
     public ActivityPropagatorBridge(TextMapPropagator propagator, bool injects = false)
     {
-        _propagator = propagator ?? throw new ArgumentNullException(nameof(propagator));
+        _propagator = propagator;
         _fields = [.. propagator.Fields ?? new HashSet<string>()];
         _injects = injects;
     }
@@ -169,12 +169,8 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
 
     /// <summary>HttpClient's header carrier and setter as one value, so the setter handed to the propagators is a
     /// static delegate instead of a closure allocated per call.</summary>
-    private readonly struct HostingSetter(object carrier, PropagatorSetterCallback setter)
+    private readonly record struct HostingSetter(object Carrier, PropagatorSetterCallback Setter)
     {
         public static readonly Action<HostingSetter, string, string> Set = static (c, name, value) => c.Setter(c.Carrier, name, value);
-
-        private object Carrier { get; } = carrier;
-
-        private PropagatorSetterCallback Setter { get; } = setter;
     }
 }

@@ -33,17 +33,12 @@ internal static class ExtractedRequestContext
         if (t_headers is { } stored && ReferenceEquals(stored, headers))
         {
             context = t_context;
-            Clear();
+            t_headers = null;
+            t_context = default;
             return true;
         }
 
         context = default;
         return false;
-    }
-
-    private static void Clear()
-    {
-        t_headers = null;
-        t_context = default;
     }
 }

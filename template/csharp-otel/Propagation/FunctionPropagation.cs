@@ -21,7 +21,6 @@ internal static class FunctionPropagation
     /// </summary>
     public static WebApplicationBuilder AddFunctionPropagation(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var settings = HostSettings.Of(builder);
         var tracing = !settings.Telemetry.SdkDisabled && settings.Telemetry.Traces != TelemetryExporters.None;
         var propagator = Create(settings.Propagators.Names);
@@ -40,7 +39,6 @@ internal static class FunctionPropagation
     /// <summary>The composite for <paramref name="names"/> (names as in <see cref="PropagatorNames"/>), in order.</summary>
     public static OrderedCompositePropagator Create(IReadOnlyList<string> names)
     {
-        ArgumentNullException.ThrowIfNull(names);
         var propagators = new List<TextMapPropagator>(names.Count);
         foreach (var name in names)
         {

@@ -25,7 +25,6 @@ internal sealed class OrderedCompositePropagator : TextMapPropagator
 
     public OrderedCompositePropagator(IEnumerable<TextMapPropagator> propagators)
     {
-        ArgumentNullException.ThrowIfNull(propagators);
         _propagators = [.. propagators];
         _fields = [];
         foreach (var propagator in _propagators)
