@@ -56,6 +56,6 @@ internal static class FunctionPropagation
             });
         }
 
-        return new OrderedCompositePropagator(propagators);
+        return new OrderedCompositePropagator([.. propagators]);
     }
 }
