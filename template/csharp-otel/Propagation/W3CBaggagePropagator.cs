@@ -35,6 +35,11 @@ internal sealed class W3CBaggagePropagator() : HeaderPropagator(HeaderName)
         return collector.Count == 0 ? context : new PropagationContext(context.ActivityContext, collector.ToBaggage());
     }
 
+    /// <summary>
+    /// Members in order; a member whose encoding exceeds <see cref="BaggageLimits.MaxMemberBytes"/> or that would
+    /// push the header past <see cref="BaggageLimits.MaxTotalBytes"/> is skipped whole, at most
+    /// <see cref="BaggageLimits.MaxMembers"/>.
+    /// </summary>
     protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         if (context.Baggage.Count == 0)
@@ -42,23 +47,9 @@ internal sealed class W3CBaggagePropagator() : HeaderPropagator(HeaderName)
             return;
         }
 
-        var header = Serialize(context.Baggage);
-        if (header.Length > 0)
-        {
-            setter(carrier, HeaderName, header);
-        }
-    }
-
-    /// <summary>
-    /// The header value for <paramref name="baggage"/>: members in order, a member whose encoding exceeds
-    /// <see cref="BaggageLimits.MaxMemberBytes"/> or that would push the header past
-    /// <see cref="BaggageLimits.MaxTotalBytes"/> is skipped whole, at most <see cref="BaggageLimits.MaxMembers"/>.
-    /// </summary>
-    internal static string Serialize(Baggage baggage)
-    {
         var builder = new StringBuilder();
         var members = 0;
-        foreach (var (key, value) in baggage)
+        foreach (var (key, value) in context.Baggage)
         {
             if (members >= BaggageLimits.MaxMembers)
             {
@@ -87,7 +78,10 @@ internal sealed class W3CBaggagePropagator() : HeaderPropagator(HeaderName)
             members++;
         }
 
-        return builder.ToString();
+        if (builder.Length > 0)
+        {
+            setter(carrier, HeaderName, builder.ToString());
+        }
     }
 
     /// <summary>One pass over the header; each member is looked at once, so the cost is linear in its length.</summary>
