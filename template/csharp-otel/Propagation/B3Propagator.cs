@@ -79,22 +79,13 @@ internal sealed class B3Propagator(bool multiHeader)
         if (!rest.IsEmpty)
         {
             // "-{state}" or "-{state}-{16 hex parent}"; the parent is checked for form, never used.
-            if (rest.Length < 2 || rest[0] != '-' ||
+            if (rest.Length < 2 || rest[0] != '-' || rest[1] is not ('0' or '1' or 'd') ||
                 (rest.Length != 2 && (rest.Length != 19 || rest[2] != '-' || !HexId.IsLowerHex(rest[3..]))))
             {
                 return false;
             }
 
-            switch (rest[1])
-            {
-                case '1' or 'd':
-                    break;
-                case '0':
-                    flags = ActivityTraceFlags.None;
-                    break;
-                default:
-                    return false;
-            }
+            flags = rest[1] == '0' ? ActivityTraceFlags.None : ActivityTraceFlags.Recorded;
         }
 
         context = new ActivityContext(traceId, spanId, flags, isRemote: true);
