@@ -22,13 +22,25 @@ internal sealed class W3CBaggagePropagator() : HeaderPropagator(HeaderName)
             return context;
         }
 
-        // Several baggage headers count as one list (RFC 9110 field combination), limits shared.
+        // Several baggage headers count as one list (RFC 9110 field combination), limits shared. One pass over each
+        // header: every member is looked at once, so the cost is linear in its length.
         var collector = default(BaggageCollector);
-        foreach (var value in values)
+        foreach (var header in values)
         {
-            if (!string.IsNullOrEmpty(value))
+            var span = header.AsSpan();
+            foreach (var range in span.Split(','))
             {
-                Parse(value, ref collector);
+                var member = span[range];
+                if (collector.Count >= BaggageLimits.MaxMembers)
+                {
+                    break;
+                }
+
+                if (member.Length > 0 && member.Length <= BaggageLimits.MaxMemberBytes &&
+                    TryParseMember(member, out var key, out var value))
+                {
+                    collector.TryAdd(key, value, member.Length, replace: true);
+                }
             }
         }
 
@@ -81,26 +93,6 @@ internal sealed class W3CBaggagePropagator() : HeaderPropagator(HeaderName)
         if (builder.Length > 0)
         {
             setter(carrier, HeaderName, builder.ToString());
-        }
-    }
-
-    /// <summary>One pass over the header; each member is looked at once, so the cost is linear in its length.</summary>
-    private static void Parse(string header, ref BaggageCollector collector)
-    {
-        var span = header.AsSpan();
-        foreach (var range in span.Split(','))
-        {
-            var member = span[range];
-            if (collector.Count >= BaggageLimits.MaxMembers)
-            {
-                break;
-            }
-
-            if (member.Length > 0 && member.Length <= BaggageLimits.MaxMemberBytes &&
-                TryParseMember(member, out var key, out var value))
-            {
-                collector.TryAdd(key, value, member.Length, replace: true);
-            }
         }
     }
 
