@@ -45,10 +45,13 @@ internal sealed class XRayPropagator() : HeaderPropagator(HeaderName)
         ActivityTraceId traceId = default;
         ActivitySpanId spanId = default;
         ActivityTraceFlags? flags = ActivityTraceFlags.Recorded; // absent or '?': deferred (see remarks); null: invalid
-        var span = header.AsSpan();
-        foreach (var range in span.Split(';'))
+        var rest = header.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var field = span[range].Trim();
+            var end = rest.IndexOf(';');
+            var field = (end < 0 ? rest : rest[..end]).Trim();
+            rest = end < 0 ? default : rest[(end + 1)..];
+
             var equals = field.IndexOf('=');
             if (equals <= 0)
             {
