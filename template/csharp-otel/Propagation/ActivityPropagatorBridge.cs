@@ -18,20 +18,11 @@ namespace FunctionHost.Propagation;
 /// instrumentation is absent, so the bridge injects the configured formats itself: a function that records
 /// nothing still passes the trace it is part of on to the services it calls.
 /// </remarks>
-internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
+/// <param name="propagator">The formats OTEL_PROPAGATORS selected.</param>
+/// <param name="injects">True when no OpenTelemetry HttpClient instrumentation will inject on outgoing calls.</param>
+internal sealed class ActivityPropagatorBridge(TextMapPropagator propagator, bool injects = false) : DistributedContextPropagator
 {
-    private readonly TextMapPropagator _propagator;
-    private readonly IReadOnlyCollection<string> _fields;
-    private readonly bool _injects;
-
-    /// <param name="propagator">The formats OTEL_PROPAGATORS selected.</param>
-    /// <param name="injects">True when no OpenTelemetry HttpClient instrumentation will inject on outgoing calls.</param>
-    public ActivityPropagatorBridge(TextMapPropagator propagator, bool injects = false)
-    {
-        _propagator = propagator ?? throw new ArgumentNullException(nameof(propagator));
-        _fields = [.. propagator.Fields ?? new HashSet<string>()];
-        _injects = injects;
-    }
+    private readonly IReadOnlyCollection<string> _fields = [.. propagator.Fields ?? new HashSet<string>()];
 
     public override IReadOnlyCollection<string> Fields => _fields;
 
@@ -41,7 +32,7 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
     /// </summary>
     public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
     {
-        if (!_injects || activity is null || carrier is null || setter is null || !HexId.IsValid(activity.Context))
+        if (!injects || activity is null || carrier is null || setter is null || !HexId.IsValid(activity.Context))
         {
             return;
         }
@@ -55,7 +46,7 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
             }
         }
 
-        _propagator.Inject(new PropagationContext(activity.Context, baggage), new HostingSetter(carrier, setter), HostingSetter.Set);
+        propagator.Inject(new PropagationContext(activity.Context, baggage), new HostingSetter(carrier, setter), HostingSetter.Set);
     }
 
     public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
@@ -89,7 +80,7 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
     /// </summary>
     public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter)
     {
-        if (!_injects || carrier is null || getter is null)
+        if (!injects || carrier is null || getter is null)
         {
             return null;
         }
@@ -119,13 +110,13 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
     /// enumerate for prefixed names (CarrierHeaders.NamesWithPrefix). Any other carrier goes through its getter.
     /// </summary>
     private PropagationContext Extract(object carrier, PropagatorGetterCallback getter) => carrier is IHeaderDictionary headers
-        ? _propagator.Extract(default, headers, HeaderValues)
+        ? propagator.Extract(default, headers, HeaderValues)
         : ExtractThroughGetter(carrier, getter);
 
     // Its own method: a lambda capturing a parameter makes the compiler allocate the closure on entry to the
     // method that declares it, so in Extract it would cost every request, header dictionary or not.
     private PropagationContext ExtractThroughGetter(object carrier, PropagatorGetterCallback getter)
-        => _propagator.Extract(default, carrier, (c, name) =>
+        => propagator.Extract(default, carrier, (c, name) =>
         {
             getter(c, name, out var value, out var values);
             return values ?? (value is null ? null : [value]);
@@ -169,12 +160,8 @@ internal sealed class ActivityPropagatorBridge : DistributedContextPropagator
 
     /// <summary>HttpClient's header carrier and setter as one value, so the setter handed to the propagators is a
     /// static delegate instead of a closure allocated per call.</summary>
-    private readonly struct HostingSetter(object carrier, PropagatorSetterCallback setter)
+    private readonly record struct HostingSetter(object Carrier, PropagatorSetterCallback Setter)
     {
         public static readonly Action<HostingSetter, string, string> Set = static (c, name, value) => c.Setter(c.Carrier, name, value);
-
-        private object Carrier { get; } = carrier;
-
-        private PropagatorSetterCallback Setter { get; } = setter;
     }
 }

@@ -16,24 +16,15 @@ namespace FunctionHost.Propagation;
 /// deferring gives with the default sampler (parentbased_always_on). <c>b3: 0</c> without ids carries no
 /// context, so the request starts a new trace decided by the local sampler.
 /// </remarks>
-internal sealed class B3Propagator : HeaderPropagator
+/// <param name="multiHeader">Inject <c>X-B3-*</c> headers (b3multi) instead of the single <c>b3</c> header.</param>
+internal sealed class B3Propagator(bool multiHeader)
+    : HeaderPropagator(multiHeader ? [TraceIdHeader, SpanIdHeader, SampledHeader] : [SingleHeader])
 {
     public const string SingleHeader = "b3";
     public const string TraceIdHeader = "x-b3-traceid";
     public const string SpanIdHeader = "x-b3-spanid";
     public const string SampledHeader = "x-b3-sampled";
     public const string FlagsHeader = "x-b3-flags";
-
-    private static readonly HashSet<string> SingleFields = [SingleHeader];
-    private static readonly HashSet<string> MultiFields = [TraceIdHeader, SpanIdHeader, SampledHeader];
-
-    private readonly bool _multiHeader;
-
-    /// <param name="multiHeader">Inject <c>X-B3-*</c> headers (b3multi) instead of the single <c>b3</c> header.</param>
-    public B3Propagator(bool multiHeader) => _multiHeader = multiHeader;
-
-    /// <summary>The fields this instance injects (the specification ties <c>Fields</c> to injection).</summary>
-    public override ISet<string> Fields => _multiHeader ? MultiFields : SingleFields;
 
     protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
@@ -55,7 +46,7 @@ internal sealed class B3Propagator : HeaderPropagator
             return;
         }
 
-        if (_multiHeader)
+        if (multiHeader)
         {
             setter(carrier, TraceIdHeader, traceId);
             setter(carrier, SpanIdHeader, spanId);
@@ -88,22 +79,13 @@ internal sealed class B3Propagator : HeaderPropagator
         if (!rest.IsEmpty)
         {
             // "-{state}" or "-{state}-{16 hex parent}"; the parent is checked for form, never used.
-            if (rest.Length < 2 || rest[0] != '-' ||
+            if (rest.Length < 2 || rest[0] != '-' || rest[1] is not ('0' or '1' or 'd') ||
                 (rest.Length != 2 && (rest.Length != 19 || rest[2] != '-' || !HexId.IsLowerHex(rest[3..]))))
             {
                 return false;
             }
 
-            switch (rest[1])
-            {
-                case '1' or 'd':
-                    break;
-                case '0':
-                    flags = ActivityTraceFlags.None;
-                    break;
-                default:
-                    return false;
-            }
+            flags = rest[1] == '0' ? ActivityTraceFlags.None : ActivityTraceFlags.Recorded;
         }
 
         context = new ActivityContext(traceId, spanId, flags, isRemote: true);
@@ -130,27 +112,19 @@ internal sealed class B3Propagator : HeaderPropagator
         // X-B3-Flags (debug) only changes the outcome when X-B3-Sampled says "not sampled" or is malformed: a
         // sampled or absent (deferred, handed on as sampled) decision is already "sampled", so the common case
         // costs one lookup less.
-        ActivityTraceFlags flags;
-        switch (CarrierHeaders.First(carrier, getter, SampledHeader)?.Trim())
+        bool? sampled = CarrierHeaders.First(carrier, getter, SampledHeader)?.Trim() switch
         {
-            case null:
-            case "1" or "true" or "True": // "true" from old Zipkin clients, accepted by the reference too
-                flags = ActivityTraceFlags.Recorded;
-                break;
-            case "0" or "false" or "False":
-                flags = IsDebug(carrier, getter) ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
-                break;
-            default:
-                if (!IsDebug(carrier, getter))
-                {
-                    return false;
-                }
-
-                flags = ActivityTraceFlags.Recorded; // debug implies sampled
-                break;
+            null or "1" or "true" or "True" => true, // "true" from old Zipkin clients, accepted by the reference too
+            "0" or "false" or "False" => IsDebug(carrier, getter),
+            _ => IsDebug(carrier, getter) ? true : null, // malformed: only debug, which implies sampled, keeps the context
+        };
+        if (sampled is null)
+        {
+            return false;
         }
 
-        context = new ActivityContext(traceId, spanId, flags, isRemote: true);
+        context = new ActivityContext(traceId, spanId,
+            sampled.Value ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, isRemote: true);
         return true;
     }
 

@@ -27,13 +27,9 @@ internal struct BaggageCollector
             return true;
         }
 
-        if (key.Length == 0 || size > BaggageLimits.MaxMemberBytes || Count >= BaggageLimits.MaxMembers)
-        {
-            return false;
-        }
-
         var separator = Count == 0 ? 0 : 1;
-        if (_bytes + separator + size > BaggageLimits.MaxTotalBytes)
+        if (key.Length == 0 || size > BaggageLimits.MaxMemberBytes || Count >= BaggageLimits.MaxMembers ||
+            _bytes + separator + size > BaggageLimits.MaxTotalBytes)
         {
             return false;
         }

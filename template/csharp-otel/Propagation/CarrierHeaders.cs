@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Primitives;
 
 namespace FunctionHost.Propagation;
@@ -41,71 +42,52 @@ internal static class CarrierHeaders
     }
 
     /// <summary>Header names of <paramref name="carrier"/> starting with <paramref name="prefix"/> (ASCII case-insensitive), or null.</summary>
-    public static List<string>? NamesWithPrefix(object? carrier, string prefix)
+    public static List<string>? NamesWithPrefix(object? carrier, string prefix) => carrier switch
+    {
+        HttpRequest request => NamesWithPrefix(request.Headers, prefix),
+        HttpRequestMessage message => NamesWithPrefix(message.Headers, prefix),
+
+        // Concrete types first, enumerated through their struct enumerators (no allocation); then the interfaces
+        // they also implement, e.g. Kestrel's request headers and HttpClient's headers.
+        HeaderDictionary headers => KeysWithPrefix(headers, prefix),
+        Dictionary<string, string> dictionary => KeysWithPrefix(dictionary, prefix),
+        Dictionary<string, string[]> dictionary => KeysWithPrefix(dictionary, prefix),
+        Dictionary<string, StringValues> dictionary => KeysWithPrefix(dictionary, prefix),
+        IEnumerable<KeyValuePair<string, StringValues>> pairs => KeysWithPrefix(pairs, prefix),
+        IEnumerable<KeyValuePair<string, string>> pairs => KeysWithPrefix(pairs, prefix),
+        IEnumerable<KeyValuePair<string, string[]>> pairs => KeysWithPrefix(pairs, prefix),
+        IEnumerable<KeyValuePair<string, IEnumerable<string>>> pairs => KeysWithPrefix(pairs, prefix),
+        _ => null,
+    };
+
+    private static List<string>? KeysWithPrefix(HeaderDictionary headers, string prefix)
     {
         List<string>? names = null;
-        switch (carrier)
+        foreach (var header in headers)
         {
-            case HttpRequest request:
-                return NamesWithPrefix(request.Headers, prefix);
-            case HttpRequestMessage message:
-                return NamesWithPrefix(message.Headers, prefix);
-            case HeaderDictionary headers:
-                foreach (var header in headers)
-                {
-                    Add(ref names, header.Key, prefix);
-                }
+            Add(ref names, header.Key, prefix);
+        }
 
-                break;
-            case Dictionary<string, string> dictionary:
-                foreach (var key in dictionary.Keys)
-                {
-                    Add(ref names, key, prefix);
-                }
+        return names;
+    }
 
-                break;
-            case Dictionary<string, string[]> dictionary:
-                foreach (var key in dictionary.Keys)
-                {
-                    Add(ref names, key, prefix);
-                }
+    private static List<string>? KeysWithPrefix<TValue>(Dictionary<string, TValue> dictionary, string prefix)
+    {
+        List<string>? names = null;
+        foreach (var key in dictionary.Keys)
+        {
+            Add(ref names, key, prefix);
+        }
 
-                break;
-            case Dictionary<string, StringValues> dictionary:
-                foreach (var key in dictionary.Keys)
-                {
-                    Add(ref names, key, prefix);
-                }
+        return names;
+    }
 
-                break;
-            case IEnumerable<KeyValuePair<string, StringValues>> pairs:
-                foreach (var pair in pairs)
-                {
-                    Add(ref names, pair.Key, prefix);
-                }
-
-                break;
-            case IEnumerable<KeyValuePair<string, string>> pairs:
-                foreach (var pair in pairs)
-                {
-                    Add(ref names, pair.Key, prefix);
-                }
-
-                break;
-            case IEnumerable<KeyValuePair<string, string[]>> pairs:
-                foreach (var pair in pairs)
-                {
-                    Add(ref names, pair.Key, prefix);
-                }
-
-                break;
-            case IEnumerable<KeyValuePair<string, IEnumerable<string>>> pairs:
-                foreach (var pair in pairs)
-                {
-                    Add(ref names, pair.Key, prefix);
-                }
-
-                break;
+    private static List<string>? KeysWithPrefix<TValue>(IEnumerable<KeyValuePair<string, TValue>> pairs, string prefix)
+    {
+        List<string>? names = null;
+        foreach (var pair in pairs)
+        {
+            Add(ref names, pair.Key, prefix);
         }
 
         return names;
@@ -125,21 +107,8 @@ internal static class CarrierHeaders
     /// True when <paramref name="name"/> is an RFC 9110 token, so it can be sent as (part of) a header name;
     /// HttpClient throws on anything else, and a propagator must never fail a request.
     /// </summary>
-    public static bool IsToken(ReadOnlySpan<char> name)
-    {
-        if (name.IsEmpty)
-        {
-            return false;
-        }
+    public static bool IsToken(ReadOnlySpan<char> name) => !name.IsEmpty && !name.ContainsAnyExcept(TokenChars);
 
-        foreach (var c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 }

@@ -16,34 +16,21 @@ namespace FunctionHost.Propagation;
 internal static class ExtractedRequestContext
 {
     [ThreadStatic]
-    private static object? t_headers;
+    private static (object? Headers, PropagationContext Context) t_slot;
 
-    [ThreadStatic]
-    private static PropagationContext t_context;
-
-    public static void Set(object headers, PropagationContext context)
-    {
-        t_headers = headers;
-        t_context = context;
-    }
+    public static void Set(object headers, PropagationContext context) => t_slot = (headers, context);
 
     /// <summary>The context extracted from <paramref name="headers"/>, once; false for any other headers.</summary>
     public static bool TryTake(object headers, out PropagationContext context)
     {
-        if (t_headers is { } stored && ReferenceEquals(stored, headers))
+        if (!ReferenceEquals(t_slot.Headers, headers))
         {
-            context = t_context;
-            Clear();
-            return true;
+            context = default;
+            return false;
         }
 
-        context = default;
-        return false;
-    }
-
-    private static void Clear()
-    {
-        t_headers = null;
-        t_context = default;
+        context = t_slot.Context;
+        t_slot = default;
+        return true;
     }
 }

@@ -21,7 +21,6 @@ internal static class FunctionPropagation
     /// </summary>
     public static WebApplicationBuilder AddFunctionPropagation(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var settings = HostSettings.Of(builder);
         var tracing = !settings.Telemetry.SdkDisabled && settings.Telemetry.Traces != TelemetryExporters.None;
         var propagator = Create(settings.Propagators.Names);
@@ -38,26 +37,18 @@ internal static class FunctionPropagation
     }
 
     /// <summary>The composite for <paramref name="names"/> (names as in <see cref="PropagatorNames"/>), in order.</summary>
-    public static OrderedCompositePropagator Create(IReadOnlyList<string> names)
-    {
-        ArgumentNullException.ThrowIfNull(names);
-        var propagators = new List<TextMapPropagator>(names.Count);
-        foreach (var name in names)
-        {
-            propagators.Add(name switch
-            {
-                // The SDK's W3C trace context propagator meets the rules (version, all-zero ids, tracestate limits).
-                PropagatorNames.TraceContext => new TraceContextPropagator(),
-                PropagatorNames.Baggage => new W3CBaggagePropagator(),
-                PropagatorNames.B3 => new B3Propagator(multiHeader: false),
-                PropagatorNames.B3Multi => new B3Propagator(multiHeader: true),
-                PropagatorNames.Jaeger => new JaegerPropagator(),
-                PropagatorNames.OtTrace => new OtTracePropagator(),
-                PropagatorNames.XRay => new XRayPropagator(),
-                _ => throw new ArgumentException($"Unknown propagator name '{name}'.", nameof(names)),
-            });
-        }
+    public static OrderedCompositePropagator Create(IReadOnlyList<string> names) => new([.. names.Select(ForName)]);
 
-        return new OrderedCompositePropagator(propagators);
-    }
+    private static TextMapPropagator ForName(string name) => name switch
+    {
+        // The SDK's W3C trace context propagator meets the rules (version, all-zero ids, tracestate limits).
+        PropagatorNames.TraceContext => new TraceContextPropagator(),
+        PropagatorNames.Baggage => new W3CBaggagePropagator(),
+        PropagatorNames.B3 => new B3Propagator(multiHeader: false),
+        PropagatorNames.B3Multi => new B3Propagator(multiHeader: true),
+        PropagatorNames.Jaeger => new JaegerPropagator(),
+        PropagatorNames.OtTrace => new OtTracePropagator(),
+        PropagatorNames.XRay => new XRayPropagator(),
+        _ => throw new ArgumentException($"Unknown propagator name '{name}'.", nameof(name)),
+    };
 }

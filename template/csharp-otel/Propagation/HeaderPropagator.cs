@@ -8,8 +8,11 @@ namespace FunctionHost.Propagation;
 /// carrier or accessor, or any surprise while reading, means "no context from this format" and never a failed
 /// request; the request then starts a new trace, as the specification asks of a malformed header.
 /// </summary>
-internal abstract class HeaderPropagator : TextMapPropagator
+internal abstract class HeaderPropagator(params string[] fields) : TextMapPropagator
 {
+    /// <summary>The headers this propagator injects (the specification ties <c>Fields</c> to injection).</summary>
+    public override ISet<string> Fields { get; } = new HashSet<string>(fields);
+
     public sealed override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
         if (carrier is null || getter is null)

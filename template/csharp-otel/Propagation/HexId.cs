@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 
 namespace FunctionHost.Propagation;
@@ -9,9 +10,6 @@ namespace FunctionHost.Propagation;
 /// </summary>
 internal static class HexId
 {
-    public const int TraceIdHexLength = 32;
-    public const int SpanIdHexLength = 16;
-
     /// <summary>
     /// A trace id of 1 to 32 hex digits (either case), left-padded with zeros to 128 bits (Jaeger sends
     /// variable-length ids; 64-bit B3 and OT ids are the low half). All zeros is invalid in every format.
@@ -19,29 +17,19 @@ internal static class HexId
     /// <param name="lowercaseOnly">Reject upper-case digits, as W3C and B3 do.</param>
     public static bool TryParseTraceId(ReadOnlySpan<char> hex, out ActivityTraceId traceId, bool lowercaseOnly = false)
     {
-        traceId = default;
-        Span<char> canonical = stackalloc char[TraceIdHexLength];
-        if (!TryCanonicalise(hex, canonical, lowercaseOnly))
-        {
-            return false;
-        }
-
-        traceId = ActivityTraceId.CreateFromString(canonical);
-        return true;
+        Span<char> canonical = stackalloc char[32];
+        var valid = TryCanonicalise(hex, canonical, lowercaseOnly);
+        traceId = valid ? ActivityTraceId.CreateFromString(canonical) : default;
+        return valid;
     }
 
     /// <summary>A span id of 1 to 16 hex digits (either case), left-padded to 64 bits; all zeros is invalid.</summary>
     public static bool TryParseSpanId(ReadOnlySpan<char> hex, out ActivitySpanId spanId, bool lowercaseOnly = false)
     {
-        spanId = default;
-        Span<char> canonical = stackalloc char[SpanIdHexLength];
-        if (!TryCanonicalise(hex, canonical, lowercaseOnly))
-        {
-            return false;
-        }
-
-        spanId = ActivitySpanId.CreateFromString(canonical);
-        return true;
+        Span<char> canonical = stackalloc char[16];
+        var valid = TryCanonicalise(hex, canonical, lowercaseOnly);
+        spanId = valid ? ActivitySpanId.CreateFromString(canonical) : default;
+        return valid;
     }
 
     /// <summary>A context with both ids set (the OpenTelemetry API's own IsValid extension is not public).</summary>
@@ -49,18 +37,9 @@ internal static class HexId
         => context.TraceId != default && context.SpanId != default;
 
     /// <summary>True for the lowercase hex digits the W3C and B3 formats allow.</summary>
-    public static bool IsLowerHex(ReadOnlySpan<char> hex)
-    {
-        foreach (var c in hex)
-        {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
+    public static bool IsLowerHex(ReadOnlySpan<char> hex) => !hex.ContainsAnyExcept(LowerHexDigits);
 
-        return true;
-    }
+    private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");
 
     /// <summary>
     /// Writes <paramref name="hex"/> into <paramref name="canonical"/> as the lowercase, zero-left-padded form
@@ -99,12 +78,32 @@ internal static class HexId
         return nonZero;
     }
 
-    /// <summary>The value of one hex digit (either case), or -1.</summary>
-    public static int Value(char c) => c switch
+    /// <summary>A byte written as one or two hex digits (either case): Jaeger's flags, a %XX escape.</summary>
+    public static bool TryParseByte(ReadOnlySpan<char> hex, out int value)
     {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
+        value = 0;
+        if (hex.IsEmpty || hex.Length > 2)
+        {
+            return false;
+        }
+
+        foreach (var c in hex)
+        {
+            var digit = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'f' => c - 'a' + 10,
+                >= 'A' and <= 'F' => c - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | digit;
+        }
+
+        return true;
+    }
 }

@@ -12,7 +12,7 @@ namespace FunctionHost.Propagation;
 /// sampled), and <c>uberctx-*</c> baggage is read and written. Unlike the JavaScript reference, malformed flags
 /// reject the header instead of meaning "sampled".
 /// </remarks>
-internal sealed class JaegerPropagator : HeaderPropagator
+internal sealed class JaegerPropagator() : HeaderPropagator(TraceHeader)
 {
     public const string TraceHeader = "uber-trace-id";
     public const string BaggagePrefix = "uberctx-";
@@ -22,10 +22,6 @@ internal sealed class JaegerPropagator : HeaderPropagator
 
     private const byte SampledFlag = 0x01;
     private const byte DebugFlag = 0x02;
-
-    private static readonly HashSet<string> FieldSet = [TraceHeader];
-
-    public override ISet<string> Fields => FieldSet;
 
     protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
@@ -68,30 +64,14 @@ internal sealed class JaegerPropagator : HeaderPropagator
             return false;
         }
 
-        // Exactly four ':'-separated parts, found with three IndexOf calls (one pass over the header).
+        // Exactly four ':'-separated parts (a fifth range would hold the rest); 64- or 128-bit ids of variable
+        // length, left-padded; zero is invalid. The deprecated parent is ignored. The flags are one byte in hex.
         var span = header.AsSpan().Trim();
-        var first = span.IndexOf(':');
-        var second = first < 0 ? -1 : span[(first + 1)..].IndexOf(':');
-        if (second < 0)
-        {
-            return false;
-        }
-
-        second += first + 1;
-        var third = span[(second + 1)..].IndexOf(':');
-        if (third < 0)
-        {
-            return false;
-        }
-
-        third += second + 1;
-        var flagsPart = span[(third + 1)..];
-
-        // 64- or 128-bit ids of variable length, left-padded; zero is invalid. The deprecated parent is ignored.
-        if (flagsPart.Contains(':') ||
-            !HexId.TryParseTraceId(span[..first], out var traceId) ||
-            !HexId.TryParseSpanId(span[(first + 1)..second], out var spanId) ||
-            !TryParseFlags(flagsPart, out var flags))
+        Span<Range> parts = stackalloc Range[5];
+        if (span.Split(parts, ':') != 4 ||
+            !HexId.TryParseTraceId(span[parts[0]], out var traceId) ||
+            !HexId.TryParseSpanId(span[parts[1]], out var spanId) ||
+            !HexId.TryParseByte(span[parts[3]], out var flags))
         {
             return false;
         }
@@ -99,29 +79,6 @@ internal sealed class JaegerPropagator : HeaderPropagator
         var sampled = (flags & (SampledFlag | DebugFlag)) != 0;
         context = new ActivityContext(traceId, spanId,
             sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, isRemote: true);
-        return true;
-    }
-
-    /// <summary>One byte in hex, one or two digits.</summary>
-    private static bool TryParseFlags(ReadOnlySpan<char> hex, out int flags)
-    {
-        flags = 0;
-        if (hex.IsEmpty || hex.Length > 2)
-        {
-            return false;
-        }
-
-        foreach (var c in hex)
-        {
-            var value = HexId.Value(c);
-            if (value < 0)
-            {
-                return false;
-            }
-
-            flags = (flags << 4) | value;
-        }
-
         return true;
     }
 }

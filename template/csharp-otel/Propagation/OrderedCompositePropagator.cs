@@ -18,33 +18,18 @@ namespace FunctionHost.Propagation;
 /// <para>Injection: every propagator injects, so each downstream service finds the format it reads. A propagator
 /// that throws is skipped: propagation must never fail a request.</para>
 /// </remarks>
-internal sealed class OrderedCompositePropagator : TextMapPropagator
+internal sealed class OrderedCompositePropagator(TextMapPropagator[] propagators) : TextMapPropagator
 {
-    private readonly TextMapPropagator[] _propagators;
-    private readonly HashSet<string> _fields;
-
-    public OrderedCompositePropagator(IEnumerable<TextMapPropagator> propagators)
-    {
-        ArgumentNullException.ThrowIfNull(propagators);
-        _propagators = [.. propagators];
-        _fields = [];
-        foreach (var propagator in _propagators)
-        {
-            if (propagator.Fields is { } fields)
-            {
-                _fields.UnionWith(fields);
-            }
-        }
-    }
+    private readonly HashSet<string> _fields = [.. propagators.SelectMany(p => p.Fields ?? Enumerable.Empty<string>())];
 
     /// <summary>The member propagators, in OTEL_PROPAGATORS order.</summary>
-    public IReadOnlyList<TextMapPropagator> Propagators => _propagators;
+    public IReadOnlyList<TextMapPropagator> Propagators => propagators;
 
     public override ISet<string> Fields => _fields;
 
     public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        if (carrier is null || getter is null || _propagators.Length == 0)
+        if (carrier is null || getter is null || propagators.Length == 0)
         {
             return context;
         }
@@ -53,7 +38,7 @@ internal sealed class OrderedCompositePropagator : TextMapPropagator
         var baggage = context.Baggage;
         var merged = default(BaggageCollector);
         var merging = false;
-        foreach (var propagator in _propagators)
+        foreach (var propagator in propagators)
         {
             PropagationContext extracted;
             try
@@ -102,7 +87,7 @@ internal sealed class OrderedCompositePropagator : TextMapPropagator
             return;
         }
 
-        foreach (var propagator in _propagators)
+        foreach (var propagator in propagators)
         {
             try
             {

@@ -12,16 +12,12 @@ namespace FunctionHost.Propagation;
 /// "when truncating, the least significant bits MUST be retained"), and baggage is only read next to a valid
 /// trace context.
 /// </remarks>
-internal sealed class OtTracePropagator : HeaderPropagator
+internal sealed class OtTracePropagator() : HeaderPropagator(TraceIdHeader, SpanIdHeader, SampledHeader)
 {
     public const string TraceIdHeader = "ot-tracer-traceid";
     public const string SpanIdHeader = "ot-tracer-spanid";
     public const string SampledHeader = "ot-tracer-sampled";
     public const string BaggagePrefix = "ot-baggage-";
-
-    private static readonly HashSet<string> FieldSet = [TraceIdHeader, SpanIdHeader, SampledHeader];
-
-    public override ISet<string> Fields => FieldSet;
 
     protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {

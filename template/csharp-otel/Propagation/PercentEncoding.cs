@@ -94,19 +94,12 @@ internal static class PercentEncoding
                 var count = 0;
                 while (i < value.Length && value[i] == '%')
                 {
-                    if (i + 2 >= value.Length)
+                    if (i + 2 >= value.Length || !HexId.TryParseByte(value.AsSpan(i + 1, 2), out var escaped))
                     {
                         return false;
                     }
 
-                    var high = HexId.Value(value[i + 1]);
-                    var low = HexId.Value(value[i + 2]);
-                    if (high < 0 || low < 0)
-                    {
-                        return false;
-                    }
-
-                    bytes[count++] = (byte)((high << 4) | low);
+                    bytes[count++] = (byte)escaped;
                     i += 3;
                 }
 

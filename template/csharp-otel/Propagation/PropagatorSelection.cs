@@ -18,7 +18,6 @@ internal sealed record PropagatorSelection(IReadOnlyList<string> Names)
     /// </summary>
     public static PropagatorSelection Read(SettingsReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
         var names = reader.List(Variables.Propagators, [.. PropagatorNames.Known, PropagatorNames.None], out var unknown);
         if (names is null)
         {

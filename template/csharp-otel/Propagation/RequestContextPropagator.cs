@@ -17,9 +17,7 @@ namespace FunctionHost.Propagation;
 /// </remarks>
 internal sealed class RequestContextPropagator(OrderedCompositePropagator composite) : TextMapPropagator
 {
-    private readonly OrderedCompositePropagator _composite = composite ?? throw new ArgumentNullException(nameof(composite));
-
-    public override ISet<string> Fields => _composite.Fields;
+    public override ISet<string> Fields => composite.Fields;
 
     public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
@@ -28,9 +26,9 @@ internal sealed class RequestContextPropagator(OrderedCompositePropagator compos
             return extracted;
         }
 
-        return _composite.Extract(context, carrier, getter);
+        return composite.Extract(context, carrier, getter);
     }
 
     public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter) =>
-        _composite.Inject(context, carrier, setter);
+        composite.Inject(context, carrier, setter);
 }

@@ -10,13 +10,9 @@ namespace FunctionHost.Propagation;
 /// OpenTelemetry SDKs; this one percent-encodes like the JavaScript reference (encodeURIComponent).
 /// Member properties (";prop") are dropped: .NET's <see cref="Baggage"/> has nowhere to keep them.
 /// </summary>
-internal sealed class W3CBaggagePropagator : HeaderPropagator
+internal sealed class W3CBaggagePropagator() : HeaderPropagator(HeaderName)
 {
     public const string HeaderName = "baggage";
-
-    private static readonly HashSet<string> FieldSet = [HeaderName];
-
-    public override ISet<string> Fields => FieldSet;
 
     protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
@@ -26,19 +22,36 @@ internal sealed class W3CBaggagePropagator : HeaderPropagator
             return context;
         }
 
-        // Several baggage headers count as one list (RFC 9110 field combination), limits shared.
+        // Several baggage headers count as one list (RFC 9110 field combination), limits shared. One pass over each
+        // header: every member is looked at once, so the cost is linear in its length.
         var collector = default(BaggageCollector);
-        foreach (var value in values)
+        foreach (var header in values)
         {
-            if (!string.IsNullOrEmpty(value))
+            var span = header.AsSpan();
+            foreach (var range in span.Split(','))
             {
-                Parse(value, ref collector);
+                var member = span[range];
+                if (collector.Count >= BaggageLimits.MaxMembers)
+                {
+                    break;
+                }
+
+                if (member.Length > 0 && member.Length <= BaggageLimits.MaxMemberBytes &&
+                    TryParseMember(member, out var key, out var value))
+                {
+                    collector.TryAdd(key, value, member.Length, replace: true);
+                }
             }
         }
 
         return collector.Count == 0 ? context : new PropagationContext(context.ActivityContext, collector.ToBaggage());
     }
 
+    /// <summary>
+    /// Members in order; a member whose encoding exceeds <see cref="BaggageLimits.MaxMemberBytes"/> or that would
+    /// push the header past <see cref="BaggageLimits.MaxTotalBytes"/> is skipped whole, at most
+    /// <see cref="BaggageLimits.MaxMembers"/>.
+    /// </summary>
     protected override void InjectInto<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         if (context.Baggage.Count == 0)
@@ -46,23 +59,9 @@ internal sealed class W3CBaggagePropagator : HeaderPropagator
             return;
         }
 
-        var header = Serialize(context.Baggage);
-        if (header.Length > 0)
-        {
-            setter(carrier, HeaderName, header);
-        }
-    }
-
-    /// <summary>
-    /// The header value for <paramref name="baggage"/>: members in order, a member whose encoding exceeds
-    /// <see cref="BaggageLimits.MaxMemberBytes"/> or that would push the header past
-    /// <see cref="BaggageLimits.MaxTotalBytes"/> is skipped whole, at most <see cref="BaggageLimits.MaxMembers"/>.
-    /// </summary>
-    internal static string Serialize(Baggage baggage)
-    {
         var builder = new StringBuilder();
         var members = 0;
-        foreach (var (key, value) in baggage)
+        foreach (var (key, value) in context.Baggage)
         {
             if (members >= BaggageLimits.MaxMembers)
             {
@@ -91,29 +90,9 @@ internal sealed class W3CBaggagePropagator : HeaderPropagator
             members++;
         }
 
-        return builder.ToString();
-    }
-
-    /// <summary>One pass over the header; each member is looked at once, so the cost is linear in its length.</summary>
-    private static void Parse(string header, ref BaggageCollector collector)
-    {
-        var start = 0;
-        while (start <= header.Length && collector.Count < BaggageLimits.MaxMembers)
+        if (builder.Length > 0)
         {
-            var end = header.IndexOf(',', start);
-            if (end < 0)
-            {
-                end = header.Length;
-            }
-
-            var length = end - start;
-            if (length > 0 && length <= BaggageLimits.MaxMemberBytes &&
-                TryParseMember(header.AsSpan(start, length), out var key, out var value))
-            {
-                collector.TryAdd(key, value, length, replace: true);
-            }
-
-            start = end + 1;
+            setter(carrier, HeaderName, builder.ToString());
         }
     }
 

@@ -12,15 +12,11 @@ namespace FunctionHost.Propagation;
 /// "not decided yet", which defers to the local sampler and, as for B3, is handed on as sampled.
 /// Other fields (Self, Lineage, custom keys) are ignored on extraction and not sent.
 /// </remarks>
-internal sealed class XRayPropagator : HeaderPropagator
+internal sealed class XRayPropagator() : HeaderPropagator(HeaderName)
 {
     public const string HeaderName = "x-amzn-trace-id";
 
     private const int RootLength = 35; // 1-XXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX
-
-    private static readonly HashSet<string> FieldSet = [HeaderName];
-
-    public override ISet<string> Fields => FieldSet;
 
     protected override PropagationContext ExtractFrom<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
