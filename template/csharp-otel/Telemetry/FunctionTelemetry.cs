@@ -36,7 +36,7 @@ internal static class FunctionTelemetry
             }
         }
 
-        builder.Logging.UseLogFormat(settings.LogFormat);
+        CorrelatedConsoleFormatter.Use(builder.Logging, settings.LogFormat);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OutgoingCallFailureFilter>());
 
         // Export outcomes of every signal: retries, warnings, the dropped-span summary and the shutdown report.
