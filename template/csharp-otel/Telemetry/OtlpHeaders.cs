@@ -14,10 +14,9 @@ internal static class OtlpHeaders
     /// </summary>
     public static bool TryClean(string headers, out string? clean, out string rejected)
     {
-        ArgumentNullException.ThrowIfNull(headers);
         var kept = new List<string>();
         var bad = new List<string>();
-        foreach (var pair in headers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in Pairs(headers))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0 && pair.AsSpan(0, equals).Trim().Length > 0)
@@ -38,30 +37,12 @@ internal static class OtlpHeaders
     /// <summary>Joins two header lists; on a repeated key the entry from <paramref name="overrides"/> wins.</summary>
     public static string Merge(string? headers, string overrides)
     {
-        ArgumentNullException.ThrowIfNull(overrides);
-        if (string.IsNullOrWhiteSpace(headers))
-        {
-            return overrides;
-        }
-
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in overrides.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            keys.Add(Key(pair));
-        }
-
-        var merged = new List<string>();
-        foreach (var pair in headers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!keys.Contains(Key(pair)))
-            {
-                merged.Add(pair);
-            }
-        }
-
-        merged.Add(overrides);
-        return string.Join(',', merged);
+        var overridden = Pairs(overrides).Select(Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return string.Join(',', Pairs(headers).Where(pair => !overridden.Contains(Key(pair))).Append(overrides));
     }
+
+    private static string[] Pairs(string? headers)
+        => (headers ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static string Key(string pair)
     {

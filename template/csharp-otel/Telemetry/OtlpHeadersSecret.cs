@@ -18,9 +18,6 @@ internal static class OtlpHeadersSecret
 {
     public static void Apply(IConfiguration configuration, ConfigurationWarnings warnings)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(warnings);
-
         var named = configuration[Variables.OtlpHeadersSecret];
         var explicitlyNamed = !string.IsNullOrWhiteSpace(named);
         var name = explicitlyNamed ? named!.Trim() : TelemetryDefaults.OtlpHeadersSecret;
