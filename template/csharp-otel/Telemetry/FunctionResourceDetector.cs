@@ -64,17 +64,7 @@ internal sealed class FunctionResourceDetector(IConfiguration configuration) : I
 
     /// <summary>The value of <paramref name="key"/> in an OTEL_RESOURCE_ATTRIBUTES value, percent-decoded.</summary>
     public static string? ResourceAttribute(string? resourceAttributes, string key)
-    {
-        foreach (var (k, v) in ResourceAttributePairs(resourceAttributes))
-        {
-            if (k == key && v.Length > 0)
-            {
-                return v;
-            }
-        }
-
-        return null;
-    }
+        => ResourceAttributePairs(resourceAttributes).FirstOrDefault(pair => pair.Key == key && pair.Value.Length > 0).Value;
 
     private static IEnumerable<(string Key, string Value)> ResourceAttributePairs(string? resourceAttributes)
     {

@@ -38,8 +38,7 @@ internal static class ExportFailures
         return code switch
         {
             1 or 4 or 10 or 11 or 14 or 15 => new ExportVerdict(cause, null, Retryable: true, retryDelay),
-            8 when retryDelay is not null => new ExportVerdict(cause, "the collector is overloaded", Retryable: true, retryDelay),
-            8 => new ExportVerdict(cause, "the collector is overloaded", Retryable: false),
+            8 => new ExportVerdict(cause, "the collector is overloaded", Retryable: retryDelay is not null, retryDelay),
             7 or 16 => new ExportVerdict(cause, HeadersHint, Retryable: false),
             12 => new ExportVerdict(cause, NotGrpcHint, Retryable: false),
             _ => new ExportVerdict(cause, null, Retryable: false),
