@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FunctionHost.OpenFaaS;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
@@ -22,52 +23,71 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
 
     private static readonly string[] Reserved = ["time", "level", "category", "msg", "trace_id", "span_id", "call_id", "event_id", "exception"];
 
+    // logfmt: a key cannot hold a space, a control character, '=' or '"'; a value holding one of those, or '\', is quoted.
+    private static readonly char[] SpaceAndControls = [.. Enumerable.Range(0, 33).Select(c => (char)c)];
+    private static readonly SearchValues<char> NotInKey = SearchValues.Create([.. SpaceAndControls, '=', '"']);
+    private static readonly SearchValues<char> Quoted = SearchValues.Create([.. SpaceAndControls, '=', '"', '\\']);
+
     // Log lines are read by log pipelines and people, never embedded in HTML: keep ' + < > readable.
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    // Per thread and reused, so a line costs no buffer, writer or builder of its own.
+    // One writer per thread and format, reused, so a line costs no buffer, writer or builder of its own.
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static JsonLine? t_json;
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_json;
+    private static LogfmtLine? t_logfmt;
 
-    [ThreadStatic]
-    private static char[]? t_chars;
+    /// <summary>Chooses how ILogger lines are written to stdout, which OpenFaaS collects as the function's logs.</summary>
+    public static void Use(ILoggingBuilder logging, LogFormat format)
+    {
+        if (format == LogFormat.Simple)
+        {
+            return;
+        }
 
-    [ThreadStatic]
-    private static StringBuilder? t_builder;
+        logging.AddConsole();
+        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter>(new CorrelatedConsoleFormatter(format)));
+        logging.Services.Configure<ConsoleLoggerOptions>(options => options.FormatterName = FormatterName);
+    }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
-        ArgumentNullException.ThrowIfNull(textWriter);
         var message = logEntry.Formatter?.Invoke(logEntry.State, logEntry.Exception);
         if (message is null && logEntry.Exception is null)
         {
             return;
         }
 
+        LineWriter line = format == LogFormat.Logfmt ? t_logfmt ??= new LogfmtLine() : t_json ??= new JsonLine();
         var activity = Activity.Current;
-        var line = new LogLine(
-            DateTime.UtcNow,
-            Level(logEntry.LogLevel),
-            logEntry.Category,
-            message ?? "",
-            activity?.TraceId.ToHexString(),
-            activity?.SpanId.ToHexString(),
-            CallId(activity),
-            logEntry.EventId.Id,
-            logEntry.Exception?.ToString(),
-            logEntry.State as IReadOnlyList<KeyValuePair<string, object?>>);
+        line.Start(DateTime.UtcNow);
+        line.Field("level", Level(logEntry.LogLevel));
+        line.Field("category", logEntry.Category);
+        line.Field("msg", message ?? "");
+        line.Field("trace_id", activity?.TraceId.ToHexString());
+        line.Field("span_id", activity?.SpanId.ToHexString());
+        line.Field("call_id", CallId(activity));
+        if (logEntry.EventId.Id != 0)
+        {
+            line.EventId(logEntry.EventId.Id);
+        }
 
-        if (format == LogFormat.Logfmt)
+        line.Field("exception", logEntry.Exception?.ToString());
+        if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> state)
         {
-            WriteLogfmt(line, textWriter);
+            // The message template's named values, except its template and keys this formatter writes itself.
+            for (var i = 0; i < state.Count; i++)
+            {
+                var (key, value) = state[i];
+                if (key != "{OriginalFormat}" && Array.IndexOf(Reserved, key) < 0 && key.Length > 0 && !key.AsSpan().ContainsAny(NotInKey))
+                {
+                    line.Field(key, value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                }
+            }
         }
-        else
-        {
-            WriteJson(line, textWriter);
-        }
+
+        line.End(textWriter);
     }
 
     /// <summary>The call id of the invocation <paramref name="activity"/> belongs to, from its server span.</summary>
@@ -95,178 +115,121 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
         _ => "none",
     };
 
-    private static void WriteJson(in LogLine line, TextWriter textWriter)
+    /// <summary>One line: JSON and logfmt are given the same fields in the same order.</summary>
+    private abstract class LineWriter
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        var json = t_json ??= new Utf8JsonWriter(buffer, JsonOptions);
-        json.Reset(buffer);
-        json.WriteStartObject();
-        json.WriteString("time", line.Time);
-        json.WriteString("level", line.Level);
-        json.WriteString("category", line.Category);
-        json.WriteString("msg", line.Message);
-        WriteIfPresent(json, "trace_id", line.TraceId);
-        WriteIfPresent(json, "span_id", line.SpanId);
-        WriteIfPresent(json, "call_id", line.CallId);
-        if (line.EventId != 0)
-        {
-            json.WriteNumber("event_id", line.EventId);
-        }
+        public abstract void Start(DateTime time);
 
-        WriteIfPresent(json, "exception", line.Exception);
-        ForEachProperty(line.State, json, static (json, key, value) => json.WriteString(key, value));
-        json.WriteEndObject();
-        json.Flush();
+        /// <summary>Writes the field unless <paramref name="value"/> is null.</summary>
+        public abstract void Field(string key, string? value);
 
-        // Decoded into a reused buffer: the console logger copies the text into its own builder anyway, so an
-        // intermediate string per line would be garbage at once.
-        var bytes = buffer.WrittenSpan;
-        var chars = t_chars;
-        var needed = Encoding.UTF8.GetMaxCharCount(bytes.Length) + 1;
-        if (chars is null || chars.Length < needed)
-        {
-            chars = t_chars = new char[Math.Max(needed, 1024)];
-        }
+        public abstract void EventId(int id);
 
-        var count = Encoding.UTF8.GetChars(bytes, chars);
-        chars[count++] = '\n';
-        textWriter.Write(chars, 0, count);
-
-        // A line with a long exception must not keep large buffers alive on the thread.
-        if (chars.Length > 16 * 1024)
-        {
-            t_chars = null;
-            t_buffer = null;
-            t_json = null;
-        }
+        public abstract void End(TextWriter textWriter);
     }
 
-    private static void WriteLogfmt(in LogLine line, TextWriter textWriter)
+    private sealed class JsonLine : LineWriter
     {
-        var builder = t_builder ??= new StringBuilder(256);
-        builder.Clear();
-        builder.Append("time=").Append(CultureInfo.InvariantCulture, $"{line.Time:O}");
-        Append(builder, "level", line.Level);
-        Append(builder, "category", line.Category);
-        Append(builder, "msg", line.Message);
-        Append(builder, "trace_id", line.TraceId);
-        Append(builder, "span_id", line.SpanId);
-        Append(builder, "call_id", line.CallId);
-        if (line.EventId != 0)
+        private readonly ArrayBufferWriter<byte> _buffer = new(512);
+        private readonly Utf8JsonWriter _json;
+        private char[] _chars = new char[1024];
+
+        public JsonLine() => _json = new Utf8JsonWriter(_buffer, JsonOptions);
+
+        public override void Start(DateTime time)
         {
-            builder.Append(" event_id=").Append(line.EventId);
+            _buffer.ResetWrittenCount();
+            _json.Reset(_buffer);
+            _json.WriteStartObject();
+            _json.WriteString("time", time);
         }
 
-        Append(builder, "exception", line.Exception);
-        ForEachProperty(line.State, builder, static (builder, key, value) => Append(builder, key, value));
-        builder.Append('\n');
-        textWriter.Write(builder);
-
-        // A line with a long exception must not keep a large builder alive on the thread.
-        if (builder.Capacity > 16 * 1024)
+        public override void Field(string key, string? value)
         {
-            t_builder = null;
-        }
-    }
-
-    private static void WriteIfPresent(Utf8JsonWriter json, string key, string? value)
-    {
-        if (value is not null)
-        {
-            json.WriteString(key, value);
-        }
-    }
-
-    /// <summary>The message template's named values, except its template and keys this formatter writes itself.</summary>
-    private static void ForEachProperty<TTarget>(IReadOnlyList<KeyValuePair<string, object?>>? state, TTarget target, Action<TTarget, string, string> write)
-    {
-        if (state is null)
-        {
-            return;
-        }
-
-        for (var i = 0; i < state.Count; i++)
-        {
-            var (key, value) = state[i];
-            if (key == "{OriginalFormat}" || Array.IndexOf(Reserved, key) >= 0 || !IsLogfmtKey(key))
+            if (value is not null)
             {
-                continue;
-            }
-
-            write(target, key, value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
-        }
-    }
-
-    private static bool IsLogfmtKey(string key)
-    {
-        foreach (var c in key)
-        {
-            if (c <= ' ' || c == '=' || c == '"')
-            {
-                return false;
+                _json.WriteString(key, value);
             }
         }
 
-        return key.Length > 0;
+        public override void EventId(int id) => _json.WriteNumber("event_id", id);
+
+        public override void End(TextWriter textWriter)
+        {
+            _json.WriteEndObject();
+            _json.Flush();
+
+            // Decoded into a reused buffer: the console logger copies the text into its own builder anyway, so an
+            // intermediate string per line would be garbage at once.
+            var bytes = _buffer.WrittenSpan;
+            var needed = Encoding.UTF8.GetMaxCharCount(bytes.Length) + 1;
+            if (_chars.Length < needed)
+            {
+                _chars = new char[needed];
+            }
+
+            var count = Encoding.UTF8.GetChars(bytes, _chars);
+            _chars[count++] = '\n';
+            textWriter.Write(_chars, 0, count);
+
+            // A line with a long exception must not keep large buffers alive on the thread.
+            if (_chars.Length > 16 * 1024)
+            {
+                t_json = null;
+            }
+        }
     }
 
-    /// <summary>logfmt: bare value when it has no space, quote, '=' or control character; otherwise quoted and escaped.</summary>
-    private static void Append(StringBuilder builder, string key, string? value)
+    private sealed class LogfmtLine : LineWriter
     {
-        if (value is null)
-        {
-            return;
-        }
+        private readonly StringBuilder _builder = new(256);
 
-        if (builder.Length > 0)
-        {
-            builder.Append(' ');
-        }
+        public override void Start(DateTime time) => _builder.Clear().Append("time=").Append(CultureInfo.InvariantCulture, $"{time:O}");
 
-        builder.Append(key).Append('=');
-        var needsQuotes = value.Length == 0;
-        foreach (var c in value)
+        public override void EventId(int id) => _builder.Append(" event_id=").Append(id);
+
+        public override void End(TextWriter textWriter)
         {
-            if (c <= ' ' || c == '"' || c == '=' || c == '\\')
+            _builder.Append('\n');
+            textWriter.Write(_builder);
+
+            // A line with a long exception must not keep a large builder alive on the thread.
+            if (_builder.Capacity > 16 * 1024)
             {
-                needsQuotes = true;
-                break;
+                t_logfmt = null;
             }
         }
 
-        if (!needsQuotes)
+        /// <summary>logfmt: a bare value when it can be, else quoted and escaped.</summary>
+        public override void Field(string key, string? value)
         {
-            builder.Append(value);
-            return;
-        }
-
-        builder.Append('"');
-        foreach (var c in value)
-        {
-            _ = c switch
+            if (value is null)
             {
-                '"' => builder.Append("\\\""),
-                '\\' => builder.Append("\\\\"),
-                '\n' => builder.Append("\\n"),
-                '\r' => builder.Append("\\r"),
-                '\t' => builder.Append("\\t"),
-                _ => builder.Append(c),
-            };
+                return;
+            }
+
+            _builder.Append(' ').Append(key).Append('=');
+            if (value.Length > 0 && !value.AsSpan().ContainsAny(Quoted))
+            {
+                _builder.Append(value);
+                return;
+            }
+
+            _builder.Append('"');
+            foreach (var c in value)
+            {
+                _ = c switch
+                {
+                    '"' => _builder.Append("\\\""),
+                    '\\' => _builder.Append("\\\\"),
+                    '\n' => _builder.Append("\\n"),
+                    '\r' => _builder.Append("\\r"),
+                    '\t' => _builder.Append("\\t"),
+                    _ => _builder.Append(c),
+                };
+            }
+
+            _builder.Append('"');
         }
-
-        builder.Append('"');
     }
-
-    private readonly record struct LogLine(
-        DateTime Time,
-        string Level,
-        string Category,
-        string Message,
-        string? TraceId,
-        string? SpanId,
-        string? CallId,
-        int EventId,
-        string? Exception,
-        IReadOnlyList<KeyValuePair<string, object?>>? State);
 }

@@ -17,7 +17,8 @@ internal sealed class FunctionResourceDetector(IConfiguration configuration) : I
 
     public Resource Detect()
     {
-        var userKeys = ResourceAttributeKeys(configuration[Variables.ResourceAttributes]);
+        var resourceAttributes = configuration[Variables.ResourceAttributes];
+        var userKeys = ResourceAttributePairs(resourceAttributes).Select(pair => pair.Key).ToHashSet(StringComparer.Ordinal);
         var attributes = new List<KeyValuePair<string, object>>();
 
         void Add(string key, object? value)
@@ -29,76 +30,41 @@ internal sealed class FunctionResourceDetector(IConfiguration configuration) : I
         }
 
         // The function's own name when the platform says it; otherwise the service name stands in for it.
-        var openFaaSName = configuration[Variables.OpenFaaSName];
-        Add("faas.name", string.IsNullOrWhiteSpace(openFaaSName) ? ServiceName.Resolve(configuration) : openFaaSName.Trim());
-        Add("faas.instance", HostName(configuration));
-        Add("faas.max_memory", MaxMemory(configuration[Variables.CgroupRoot] is { Length: > 0 } root ? root : TelemetryDefaults.CgroupRoot));
-        Add("faas.version", ResourceAttribute(configuration[Variables.ResourceAttributes], "service.version"));
+        Add("faas.name", NonBlank(configuration[Variables.OpenFaaSName]) ?? ServiceName.Resolve(configuration));
 
-        var (ns, fromKubernetes) = Namespace(configuration);
-        Add("service.namespace", ns);
-        Add("k8s.namespace.name", fromKubernetes ? ns : null);
+        // HOSTNAME when set (tests, and every container runtime sets it), else the machine name.
+        Add("faas.instance", NonBlank(configuration[Variables.HostName]) ?? Environment.MachineName);
+        Add("faas.max_memory", MaxMemory(configuration[Variables.CgroupRoot] is { Length: > 0 } root ? root : TelemetryDefaults.CgroupRoot));
+        Add("faas.version", ResourceAttribute(resourceAttributes, "service.version"));
+
+        // OPENFAAS_NAMESPACE, else the Kubernetes service-account namespace file.
+        if (NonBlank(configuration[Variables.OpenFaaSNamespace]) is { } fromPlatform)
+        {
+            Add("service.namespace", fromPlatform);
+        }
+        else if (ReadText(configuration[Variables.NamespaceFile] is { Length: > 0 } file ? file : TelemetryDefaults.NamespaceFile) is { Length: > 0 } fromFile)
+        {
+            Add("service.namespace", fromFile);
+            Add("k8s.namespace.name", fromFile);
+        }
 
         return new Resource(attributes);
     }
 
-    /// <summary>HOSTNAME when set (tests, and every container runtime sets it), else the machine name.</summary>
-    public static string HostName(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var hostName = configuration[Variables.HostName];
-        return string.IsNullOrWhiteSpace(hostName) ? Environment.MachineName : hostName.Trim();
-    }
+    /// <summary>The value trimmed, or null when it is unset or blank.</summary>
+    public static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>The container's memory limit in bytes: cgroup v2 memory.max, else cgroup v1; null when unlimited or unknown.</summary>
-    public static long? MaxMemory(string cgroupRoot)
+    private static long? MaxMemory(string cgroupRoot)
     {
-        ArgumentNullException.ThrowIfNull(cgroupRoot);
         var limit = ReadLong(Path.Combine(cgroupRoot, "memory.max")) ??
                     ReadLong(Path.Combine(cgroupRoot, "memory", "memory.limit_in_bytes"));
         return limit is > 0 and < UnlimitedV1Threshold ? limit : null;
     }
 
-    /// <summary>OPENFAAS_NAMESPACE, else the Kubernetes service-account namespace file.</summary>
-    public static (string? Namespace, bool FromKubernetes) Namespace(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var fromPlatform = configuration[Variables.OpenFaaSNamespace];
-        if (!string.IsNullOrWhiteSpace(fromPlatform))
-        {
-            return (fromPlatform.Trim(), false);
-        }
-
-        var file = configuration[Variables.NamespaceFile] is { Length: > 0 } f ? f : TelemetryDefaults.NamespaceFile;
-        var fromFile = ReadText(file);
-        return string.IsNullOrEmpty(fromFile) ? (null, false) : (fromFile, true);
-    }
-
-    /// <summary>The keys named in an OTEL_RESOURCE_ATTRIBUTES value.</summary>
-    public static HashSet<string> ResourceAttributeKeys(string? resourceAttributes)
-    {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, _) in ResourceAttributePairs(resourceAttributes))
-        {
-            keys.Add(key);
-        }
-
-        return keys;
-    }
-
     /// <summary>The value of <paramref name="key"/> in an OTEL_RESOURCE_ATTRIBUTES value, percent-decoded.</summary>
     public static string? ResourceAttribute(string? resourceAttributes, string key)
-    {
-        foreach (var (k, v) in ResourceAttributePairs(resourceAttributes))
-        {
-            if (k == key && v.Length > 0)
-            {
-                return v;
-            }
-        }
-
-        return null;
-    }
+        => ResourceAttributePairs(resourceAttributes).FirstOrDefault(pair => pair.Key == key && pair.Value.Length > 0).Value;
 
     private static IEnumerable<(string Key, string Value)> ResourceAttributePairs(string? resourceAttributes)
     {

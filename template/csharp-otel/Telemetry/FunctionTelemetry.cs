@@ -3,6 +3,7 @@ using FunctionHost.Telemetry.Export;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -15,20 +16,15 @@ internal static class FunctionTelemetry
 {
     public static WebApplicationBuilder AddFunctionTelemetry(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
 
         // Read and checked first (Configuration/HostSettings.cs), so that invalid values never reach the SDK.
         var settings = HostSettings.Of(builder).Telemetry;
 
-        // The SDK reads OTEL_EXPORTER_OTLP_* from configuration (environment variables included); giving our
-        // default the lowest precedence keeps every variable, generic or per-signal, in charge.
-        if (string.IsNullOrWhiteSpace(configuration[Variables.ExporterOtlpProtocol]))
-        {
-            configuration[Variables.ExporterOtlpProtocol] = TelemetryDefaults.OtlpProtocol;
-        }
-
-        foreach (var (key, value) in TelemetryDefaults.BatchSpanProcessor)
+        // The SDK reads OTEL_EXPORTER_OTLP_* and OTEL_BSP_* from configuration (environment variables included);
+        // giving our defaults the lowest precedence keeps every variable, generic or per-signal, in charge.
+        KeyValuePair<string, string>[] defaults = [new(Variables.ExporterOtlpProtocol, TelemetryDefaults.OtlpProtocol), .. TelemetryDefaults.BatchSpanProcessor];
+        foreach (var (key, value) in defaults)
         {
             if (string.IsNullOrWhiteSpace(configuration[key]))
             {
@@ -36,13 +32,14 @@ internal static class FunctionTelemetry
             }
         }
 
-        builder.Logging.UseLogFormat(settings.LogFormat);
+        CorrelatedConsoleFormatter.Use(builder.Logging, settings.LogFormat);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OutgoingCallFailureFilter>());
 
         // Export outcomes of every signal: retries, warnings, the dropped-span summary and the shutdown report.
         var monitor = new ExportMonitor(settings.ExportRetryTimeout);
         builder.Services.AddSingleton(monitor);
         builder.Services.AddHostedService<ExportMonitorService>();
+        void Otlp(OtlpExporterOptions options, SignalExport export) => OtlpSignalOptions.Apply(options, configuration, export, monitor);
 
         var fallbackServiceName = ServiceName.Fallback(configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
@@ -64,7 +61,9 @@ internal static class FunctionTelemetry
             telemetry.WithTracing(tracing =>
             {
                 TelemetryDefaults.ConfigureTracing(tracing);
-                AddExporters(tracing, settings.Traces, configuration, monitor);
+                AddExporters(settings.Traces,
+                    otlp: () => tracing.AddProcessor(new SpanEndCounter(monitor)).AddOtlpExporter(options => Otlp(options, monitor.Traces)),
+                    console: () => tracing.AddConsoleExporter());
             });
         }
 
@@ -73,58 +72,38 @@ internal static class FunctionTelemetry
             telemetry.WithMetrics(metrics =>
             {
                 TelemetryDefaults.ConfigureMetrics(metrics);
-                AddExporters(metrics, settings.Metrics, configuration, monitor);
+                AddExporters(settings.Metrics,
+                    otlp: () => metrics.AddOtlpExporter((options, _) => Otlp(options, monitor.Metrics)),
+                    console: () => metrics.AddConsoleExporter());
             });
         }
 
         if (settings.Logs != TelemetryExporters.None)
         {
             telemetry.WithLogging(
-                logging => AddExporters(logging, settings.Logs, configuration, monitor),
+                logging =>
+                {
+                    logging.AddProcessor(new InvocationLogProcessor());
+                    AddExporters(settings.Logs,
+                        otlp: () => logging.AddOtlpExporter(options => Otlp(options, monitor.Logs)),
+                        console: () => logging.AddConsoleExporter());
+                },
                 options => options.IncludeFormattedMessage = true);
         }
 
         return builder;
     }
 
-    private static void AddExporters(TracerProviderBuilder tracing, TelemetryExporters exporters, IConfiguration configuration, ExportMonitor monitor)
+    private static void AddExporters(TelemetryExporters exporters, Action otlp, Action console)
     {
         if (exporters.HasFlag(TelemetryExporters.Otlp))
         {
-            tracing.AddProcessor(new SpanEndCounter(monitor));
-            tracing.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Traces, monitor));
+            otlp();
         }
 
         if (exporters.HasFlag(TelemetryExporters.Console))
         {
-            tracing.AddConsoleExporter();
-        }
-    }
-
-    private static void AddExporters(MeterProviderBuilder metrics, TelemetryExporters exporters, IConfiguration configuration, ExportMonitor monitor)
-    {
-        if (exporters.HasFlag(TelemetryExporters.Otlp))
-        {
-            metrics.AddOtlpExporter((options, _) => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Metrics, monitor));
-        }
-
-        if (exporters.HasFlag(TelemetryExporters.Console))
-        {
-            metrics.AddConsoleExporter();
-        }
-    }
-
-    private static void AddExporters(LoggerProviderBuilder logging, TelemetryExporters exporters, IConfiguration configuration, ExportMonitor monitor)
-    {
-        logging.AddProcessor(new InvocationLogProcessor());
-        if (exporters.HasFlag(TelemetryExporters.Otlp))
-        {
-            logging.AddOtlpExporter(options => OtlpSignalOptions.Apply(options, configuration, OtlpSignalOptions.Logs, monitor));
-        }
-
-        if (exporters.HasFlag(TelemetryExporters.Console))
-        {
-            logging.AddConsoleExporter();
+            console();
         }
     }
 }

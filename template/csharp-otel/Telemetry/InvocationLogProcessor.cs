@@ -13,7 +13,6 @@ internal sealed class InvocationLogProcessor : BaseProcessor<LogRecord>
 {
     public override void OnEnd(LogRecord data)
     {
-        ArgumentNullException.ThrowIfNull(data);
         if (CorrelatedConsoleFormatter.CallId(Activity.Current) is not { } callId)
         {
             return;

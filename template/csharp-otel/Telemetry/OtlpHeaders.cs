@@ -1,3 +1,5 @@
+using FunctionHost.Configuration;
+
 namespace FunctionHost.Telemetry;
 
 /// <summary>
@@ -14,10 +16,9 @@ internal static class OtlpHeaders
     /// </summary>
     public static bool TryClean(string headers, out string? clean, out string rejected)
     {
-        ArgumentNullException.ThrowIfNull(headers);
         var kept = new List<string>();
         var bad = new List<string>();
-        foreach (var pair in headers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in Pairs(headers))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0 && pair.AsSpan(0, equals).Trim().Length > 0)
@@ -38,34 +39,81 @@ internal static class OtlpHeaders
     /// <summary>Joins two header lists; on a repeated key the entry from <paramref name="overrides"/> wins.</summary>
     public static string Merge(string? headers, string overrides)
     {
-        ArgumentNullException.ThrowIfNull(overrides);
-        if (string.IsNullOrWhiteSpace(headers))
-        {
-            return overrides;
-        }
-
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in overrides.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            keys.Add(Key(pair));
-        }
-
-        var merged = new List<string>();
-        foreach (var pair in headers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!keys.Contains(Key(pair)))
-            {
-                merged.Add(pair);
-            }
-        }
-
-        merged.Add(overrides);
-        return string.Join(',', merged);
+        var overridden = Pairs(overrides).Select(Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return string.Join(',', Pairs(headers).Where(pair => !overridden.Contains(Key(pair))).Append(overrides));
     }
+
+    private static string[] Pairs(string? headers)
+        => (headers ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static string Key(string pair)
     {
         var equals = pair.IndexOf('=', StringComparison.Ordinal);
         return (equals < 0 ? pair : pair[..equals]).Trim();
+    }
+}
+
+/// <summary>
+/// Exporter headers (API keys, tokens) from an OpenFaaS secret, so they need not be written in plain text under
+/// environment: in stack.yml. The secret file holds one line in the OTEL_EXPORTER_OTLP_HEADERS format, e.g.
+/// <c>x-api-key=abc123</c> or <c>authorization=Basic%20dXNlcjpwYXNz,x-team=a</c>; its pairs are added to
+/// OTEL_EXPORTER_OTLP_HEADERS (the secret wins on a repeated key) and so reach every signal's exporter unless a
+/// per-signal OTEL_EXPORTER_OTLP_*_HEADERS replaces them, as the specification says per-signal values do.
+/// </summary>
+/// <remarks>
+/// The secret is <c>otel-exporter-otlp-headers</c> unless CSHARP_OTEL_OTLP_HEADERS_SECRET names another. When the
+/// default secret is absent nothing happens; when a named secret is missing or unreadable, or its content is
+/// malformed, one warning says so and the exporter runs without those headers: the collector will then reject
+/// the data, which is visible, but the function itself keeps serving.
+/// </remarks>
+internal static class OtlpHeadersSecret
+{
+    public static void Apply(IConfiguration configuration, ConfigurationWarnings warnings)
+    {
+        var named = configuration[Variables.OtlpHeadersSecret];
+        var explicitlyNamed = !string.IsNullOrWhiteSpace(named);
+        var name = explicitlyNamed ? named!.Trim() : TelemetryDefaults.OtlpHeadersSecret;
+        if (name.Contains('/', StringComparison.Ordinal) || name.Contains("..", StringComparison.Ordinal))
+        {
+            warnings.Add(Variables.OtlpHeadersSecret, name, "a secret name cannot contain '/' or '..'; no headers read from a secret");
+            return;
+        }
+
+        var directory = configuration[Variables.SecretsDirectory];
+        var path = Path.Combine(string.IsNullOrWhiteSpace(directory) ? TelemetryDefaults.SecretsDirectory : directory.Trim(), name);
+
+        string content;
+        try
+        {
+            if (!File.Exists(path))
+            {
+                if (explicitlyNamed)
+                {
+                    warnings.Add(Variables.OtlpHeadersSecret, name, $"{path} does not exist; no headers read from a secret");
+                }
+
+                return;
+            }
+
+            content = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            warnings.Add(Variables.OtlpHeadersSecret, name, $"{path} cannot be read ({e.GetType().Name}); no headers read from a secret");
+            return;
+        }
+
+        // Secrets created with a trailing newline or one pair per line are common: accept both.
+        content = content.Replace("\r\n", ",", StringComparison.Ordinal).Replace('\n', ',');
+        if (!OtlpHeaders.TryClean(content, out var clean, out _))
+        {
+            // The content is a credential: the warning names the secret, never its content.
+            warnings.Add(Variables.OtlpHeadersSecret, name, "its content is not key=value pairs separated by commas; sending only the well-formed pairs");
+        }
+
+        if (clean is not null)
+        {
+            configuration[Variables.ExporterOtlpHeaders] = OtlpHeaders.Merge(configuration[Variables.ExporterOtlpHeaders], clean);
+        }
     }
 }

@@ -15,16 +15,9 @@ namespace FunctionHost.Telemetry;
 /// </summary>
 internal static class OtlpSignalOptions
 {
-    public const string Traces = "TRACES_";
-    public const string Metrics = "METRICS_";
-    public const string Logs = "LOGS_";
-
-    public static void Apply(OtlpExporterOptions options, IConfiguration configuration, string signal, ExportMonitor monitor)
+    public static void Apply(OtlpExporterOptions options, IConfiguration configuration, SignalExport export, ExportMonitor monitor)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(monitor);
-        var prefix = Variables.ExporterOtlpPrefix + signal;
+        var prefix = Variables.ExporterOtlpPrefix + export.Signal.Name.ToUpperInvariant() + "_";
 
         // Values were checked by TelemetrySettingsReader; invalid ones are gone from configuration.
         if (configuration[prefix + "PROTOCOL"] is { Length: > 0 } protocol)
@@ -47,7 +40,6 @@ internal static class OtlpSignalOptions
             options.TimeoutMilliseconds = int.Parse(timeout.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
         }
 
-        var export = monitor.For(signal switch { Traces => ExportSignal.Traces, Metrics => ExportSignal.Metrics, _ => ExportSignal.Logs });
         var grpc = options.Protocol == OtlpExportProtocol.Grpc;
         CheckEndpoint(options.Endpoint, grpc, perSignalEndpoint: configuration[prefix + "ENDPOINT"] is { Length: > 0 }, export.Signal, monitor);
 

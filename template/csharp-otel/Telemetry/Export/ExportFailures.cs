@@ -14,15 +14,13 @@ namespace FunctionHost.Telemetry.Export;
 internal static class ExportFailures
 {
     private const string HeadersHint = "check OTEL_EXPORTER_OTLP_HEADERS or the headers secret (CSHARP_OTEL_OTLP_HEADERS_SECRET)";
+    private const string NotGrpcHint = "is this an OTLP/gRPC endpoint? For OTLP over HTTP set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf";
 
     public static ExportVerdict? Of(HttpResponseMessage response, ExportSignal signal, bool grpc)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        ArgumentNullException.ThrowIfNull(signal);
-        var retryAfter = RetryAfter(response);
         if (!response.IsSuccessStatusCode)
         {
-            return OfHttpStatus((int)response.StatusCode, response.ReasonPhrase, signal, grpc, retryAfter);
+            return OfHttpStatus((int)response.StatusCode, response.ReasonPhrase, signal, grpc, RetryAfter(response));
         }
 
         if (!grpc)
@@ -40,23 +38,21 @@ internal static class ExportFailures
         return code switch
         {
             1 or 4 or 10 or 11 or 14 or 15 => new ExportVerdict(cause, null, Retryable: true, retryDelay),
-            8 when retryDelay is not null => new ExportVerdict(cause, "the collector is overloaded", Retryable: true, retryDelay),
-            8 => new ExportVerdict(cause, "the collector is overloaded", Retryable: false),
+            8 => new ExportVerdict(cause, "the collector is overloaded", Retryable: retryDelay is not null, retryDelay),
             7 or 16 => new ExportVerdict(cause, HeadersHint, Retryable: false),
-            12 => new ExportVerdict(cause, "is this an OTLP/gRPC endpoint? For OTLP over HTTP set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", Retryable: false),
+            12 => new ExportVerdict(cause, NotGrpcHint, Retryable: false),
             _ => new ExportVerdict(cause, null, Retryable: false),
         };
     }
 
     public static ExportVerdict OfHttpStatus(int status, string? reason, ExportSignal signal, bool grpc, TimeSpan? retryAfter)
     {
-        ArgumentNullException.ThrowIfNull(signal);
         var cause = $"HTTP {status.ToString(CultureInfo.InvariantCulture)} {reason ?? ""}".TrimEnd();
         return status switch
         {
             429 or 502 or 503 or 504 => new ExportVerdict(cause, null, Retryable: true, retryAfter),
             401 or 403 => new ExportVerdict(cause, HeadersHint, Retryable: false),
-            404 when grpc => new ExportVerdict(cause, "is this an OTLP/gRPC endpoint? For OTLP over HTTP set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", Retryable: false),
+            404 when grpc => new ExportVerdict(cause, NotGrpcHint, Retryable: false),
             404 => new ExportVerdict(cause, $"check the path: OTEL_EXPORTER_OTLP_ENDPOINT gets /{signal.HttpPath} appended, OTEL_EXPORTER_OTLP_{signal.Name.ToUpperInvariant()}_ENDPOINT is used as given", Retryable: false),
             413 => new ExportVerdict(cause, "the batch is larger than the collector accepts; lower OTEL_BSP_MAX_EXPORT_BATCH_SIZE", Retryable: false),
             400 or 415 or 505 => new ExportVerdict(cause, ProtocolHint(grpc), Retryable: false),
@@ -71,7 +67,6 @@ internal static class ExportFailures
     /// </summary>
     public static ExportVerdict Of(Exception exception, TimeSpan attemptTimeout, bool grpc, bool everDelivered)
     {
-        ArgumentNullException.ThrowIfNull(exception);
         if (exception is TaskCanceledException or OperationCanceledException)
         {
             return new ExportVerdict($"no answer within {attemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (OTEL_EXPORTER_OTLP_TIMEOUT)", null, Retryable: true);
@@ -137,3 +132,13 @@ internal static class ExportFailures
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "...";
 }
+
+/// <summary>
+/// Why one export attempt failed, in words for the log, and whether sending the same batch again can help
+/// (OTLP specification, "Retryable response codes" and "Failures").
+/// </summary>
+/// <param name="Cause">What happened, e.g. "connection refused" or "HTTP 404 Not Found"; never a header value.</param>
+/// <param name="Hint">What to check, or null.</param>
+/// <param name="Retryable">True for transient failures: the collector is away, busy or slow.</param>
+/// <param name="RetryAfter">The delay the collector asked for (Retry-After, gRPC RetryInfo), if any.</param>
+internal sealed record ExportVerdict(string Cause, string? Hint, bool Retryable, TimeSpan? RetryAfter = null);

@@ -18,7 +18,6 @@ internal static partial class ExportLog
         "export: {Signal} to {Endpoint} delivered again after {Downtime}")]
     public static partial void Recovered(ILogger logger, string signal, string endpoint, TimeSpan downtime);
 
-
     [LoggerMessage(105, LogLevel.Warning, "export: {Signal}: {Problem}")]
     public static partial void Mismatch(ILogger logger, string signal, string problem);
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using OpenTelemetry;
 
 namespace FunctionHost.Telemetry.Export;
 
@@ -34,18 +36,10 @@ internal sealed class ExportMonitor
 
     public SignalExport Logs { get; }
 
-    public IEnumerable<SignalExport> All => [Traces, Metrics, Logs];
-
     /// <summary>Cancelled when the shutdown's flush budget is spent: retries stop waiting and give up.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
     public ILogger? Logger => Volatile.Read(ref _logger);
-
-    /// <summary>The meter of the OpenTelemetry SDK's own (experimental) metrics.</summary>
-    public const string SdkMeterName = "otel.sdk.experimental";
-
-    /// <summary>The SDK counter of spans a processor handled; error.type is set on the ones it dropped.</summary>
-    public const string SpanProcessedInstrument = "otel.sdk.processor.span.processed";
 
     /// <summary>Recorded spans that ended (<see cref="SpanEndCounter"/>).</summary>
     public long SpansEnded => Interlocked.Read(ref _spansEnded);
@@ -56,14 +50,16 @@ internal sealed class ExportMonitor
     public long SpansQueueFull => Interlocked.Read(ref _spansQueueFull);
 
     /// <summary>
-    /// Counts dropped spans from the SDK's own self-observability counter, so nothing in the span path changes:
-    /// the SDK reports the spans its processor handled, with error.type ("queue_full") on the dropped ones.
+    /// Starts logging; start-up problems noticed before a logger existed are logged now. Counts dropped spans from
+    /// the SDK's own self-observability counter, so nothing in the span path changes: the SDK reports the spans its
+    /// processor handled (otel.sdk.processor.span.processed, in its experimental meter), with error.type
+    /// ("queue_full") on the dropped ones.
     /// </summary>
-    public void StartListening()
+    public void Start(ILogger logger)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SdkMeterName && instrument.Name == SpanProcessedInstrument)
+            if (instrument.Meter.Name == "otel.sdk.experimental" && instrument.Name == "otel.sdk.processor.span.processed")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -80,13 +76,6 @@ internal sealed class ExportMonitor
             }
         });
         _listener.Start();
-    }
-
-    public SignalExport For(ExportSignal signal) => signal == ExportSignal.Traces ? Traces : signal == ExportSignal.Metrics ? Metrics : Logs;
-
-    /// <summary>Starts logging; start-up problems noticed before a logger existed are logged now.</summary>
-    public void Attach(ILogger logger)
-    {
         Volatile.Write(ref _logger, logger);
         while (_startupProblems.TryDequeue(out var problem))
         {
@@ -97,7 +86,6 @@ internal sealed class ExportMonitor
     /// <summary>A configuration that will most likely fail (wrong port for the protocol), warned once at start-up.</summary>
     public void StartupProblem(ExportSignal signal, string problem)
     {
-        ArgumentNullException.ThrowIfNull(signal);
         if (Logger is { } logger)
         {
             ExportLog.Mismatch(logger, signal.Name, problem);
@@ -109,14 +97,33 @@ internal sealed class ExportMonitor
     }
 
     /// <summary>Stops every retry: called when shutdown's flush budget ends, so the exit is never held up by an outage.</summary>
-    public void Stop()
+    public void Stop() => _stopping.Cancel();
+}
+
+/// <summary>Gives the <see cref="ExportMonitor"/> its logger and starts its span counting when the host starts.</summary>
+internal sealed class ExportMonitorService(ExportMonitor monitor, ILoggerFactory loggerFactory) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        try
+        monitor.Start(loggerFactory.CreateLogger("FunctionHost.Telemetry.Export"));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Counts the recorded spans that end, so the shutdown report can say how many were still queued when the
+/// process exited: the SDK's own counter sees spans only when a batch is handed to the exporter. One interlocked
+/// increment per span is its whole cost.
+/// </summary>
+internal sealed class SpanEndCounter(ExportMonitor monitor) : BaseProcessor<Activity>
+{
+    public override void OnEnd(Activity data)
+    {
+        if (data?.Recorded == true)
         {
-            _stopping.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
+            monitor.SpanEnded();
         }
     }
 }

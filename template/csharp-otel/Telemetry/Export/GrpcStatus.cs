@@ -24,7 +24,6 @@ internal static class GrpcStatus
     /// <summary>The status code, or null when the answer carries none (yet).</summary>
     public static int? Read(HttpResponseMessage response, out TimeSpan? retryDelay, out string? message)
     {
-        ArgumentNullException.ThrowIfNull(response);
         retryDelay = null;
         message = null;
         var headers = Find(response.Headers, "grpc-status") is not null ? (HttpHeaders)response.Headers : response.TrailingHeaders;
@@ -35,10 +34,7 @@ internal static class GrpcStatus
         }
 
         message = Find(headers, "grpc-message") is { } m ? Uri.UnescapeDataString(m) : null;
-        if (Find(headers, "grpc-status-details-bin") is { } details)
-        {
-            retryDelay = RetryDelay(details);
-        }
+        retryDelay = Find(headers, "grpc-status-details-bin") is { } details ? RetryDelay(details) : null;
 
         return code;
     }
@@ -46,13 +42,12 @@ internal static class GrpcStatus
     /// <summary>The retry_delay of a RetryInfo detail in a base64 google.rpc.Status, or null.</summary>
     public static TimeSpan? RetryDelay(string statusBase64)
     {
-        ArgumentNullException.ThrowIfNull(statusBase64);
         byte[] status;
         try
         {
             // gRPC sends binary headers base64-encoded, often without padding.
-            var padded = statusBase64.Trim().PadRight((statusBase64.Trim().Length + 3) / 4 * 4, '=');
-            status = Convert.FromBase64String(padded);
+            var trimmed = statusBase64.Trim();
+            status = Convert.FromBase64String(trimmed.PadRight((trimmed.Length + 3) / 4 * 4, '='));
         }
         catch (FormatException)
         {

@@ -23,7 +23,7 @@ internal static class OtlpItemCounter
     }
 
     /// <summary>Calls <paramref name="visit"/> with the payload of every length-delimited field numbered <paramref name="field"/>.</summary>
-    public static bool ForEachField(ReadOnlySpan<byte> message, int field, SpanVisitor visit)
+    public static bool ForEachField(ReadOnlySpan<byte> message, int field, Func<ReadOnlySpan<byte>, bool> visit)
     {
         var position = 0;
         while (position < message.Length)
@@ -87,6 +87,4 @@ internal static class OtlpItemCounter
 
         return false;
     }
-
-    public delegate bool SpanVisitor(ReadOnlySpan<byte> payload);
 }
