@@ -26,7 +26,6 @@ internal static class ExecTimeoutCheck
     /// </summary>
     public static bool Apply(HttpContext context, TimeSpan elapsed, TimeSpan execTimeout, bool cancelled, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (execTimeout <= TimeSpan.Zero)
         {
             return false; // 0: the watchdog sets no limit

@@ -39,7 +39,6 @@ internal sealed class LifecycleOptions
 
     public static LifecycleOptions Read(SettingsReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
         var writeTimeout = reader.Duration(Variables.WriteTimeout, Variables.DefaultWriteTimeout);
         var bodySize = reader.Integer(Variables.MaxRequestBodySize, Variables.DefaultMaxRequestBodySize, min: 0);
         return new LifecycleOptions

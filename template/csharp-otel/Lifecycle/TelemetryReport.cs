@@ -10,9 +10,6 @@ internal static class TelemetryReport
 {
     public static void Write(ILogger logger, ExportMonitor monitor, bool flushed, TimeSpan budget, long elapsedMilliseconds)
     {
-        ArgumentNullException.ThrowIfNull(logger);
-        ArgumentNullException.ThrowIfNull(monitor);
-
         // Retries still waiting for the collector give up now: the exit is never held up by an outage.
         monitor.Stop();
 

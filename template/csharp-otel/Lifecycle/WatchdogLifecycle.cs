@@ -16,7 +16,6 @@ internal static class WatchdogLifecycle
 
     public static WebApplicationBuilder AddWatchdogLifecycle(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var options = HostSettings.Of(builder).Lifecycle;
 
         builder.Services.AddSingleton<InflightRequests>();
