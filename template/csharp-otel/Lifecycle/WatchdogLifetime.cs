@@ -11,12 +11,13 @@ namespace FunctionHost.Lifecycle;
 /// <summary>
 /// Replaces the console lifetime, which stops the host on the first SIGTERM. of-watchdog forwards SIGTERM at once
 /// but keeps routing requests for healthcheck_interval, so this lifetime keeps serving for that grace period (and
-/// <see cref="LifecycleOptions.RoutingSlack"/> more), then stops accepting and drains in-flight requests for up to
-/// write_timeout, then flushes telemetry within telemetry_flush_timeout. Behind the watchdog the host rarely gets
-/// that far: the watchdog exits once its own requests are answered and its exit kills the host, so from the first
-/// signal <see cref="ShutdownFlush"/> keeps telemetry exported as requests end. The process exits 0. A second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly:
-/// the rest of the grace period is skipped and in-flight requests are aborted. SIGINT and SIGQUIT skip the grace
-/// period: they come from a terminal, not from the watchdog.
+/// a second more: <see cref="LifecycleOptions.ServingPeriod"/>), then stops accepting and drains in-flight requests
+/// for up to write_timeout, then flushes telemetry within telemetry_flush_timeout. Behind the watchdog the host
+/// rarely gets that far: the watchdog exits once its own requests are answered and its exit kills the host, so from
+/// the first signal <see cref="ShutdownFlush"/> keeps telemetry exported as requests end. The process exits 0. A
+/// second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly: the rest of the grace period is skipped and
+/// in-flight requests are aborted. SIGINT and SIGQUIT skip the grace period: they come from a terminal, not from
+/// the watchdog.
 /// </summary>
 internal sealed class WatchdogLifetime(
     IHostApplicationLifetime applicationLifetime,
@@ -53,7 +54,9 @@ internal sealed class WatchdogLifetime(
         var signal = context.Signal.ToString();
         if (Interlocked.Increment(ref _signals) > 1 || Volatile.Read(ref _draining) == 1)
         {
-            StopNow(signal);
+            // Skip what is left of the grace period and of the drain: abort whatever still runs.
+            BeginDrain();
+            LifecycleLog.StopNow(logger, signal, inflight.AbortAll());
             return;
         }
 
@@ -67,13 +70,6 @@ internal sealed class WatchdogLifetime(
         LifecycleLog.GraceStarted(logger, options.ServingPeriod, options.DrainLimit);
         _ = Task.Delay(options.ServingPeriod, _graceOver.Token)
             .ContinueWith(_ => BeginDrain(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-    }
-
-    private void StopNow(string signal)
-    {
-        // Skip what is left of the grace period and of the drain: abort whatever still runs.
-        BeginDrain();
-        LifecycleLog.StopNow(logger, signal, inflight.AbortAll());
     }
 
     private void BeginDrain()

@@ -70,12 +70,8 @@ internal sealed class InvocationTelemetry(RequestDelegate next, bool writeRespon
     public static bool IsAsync(IHeaderDictionary headers)
     {
         var userAgent = headers.UserAgent;
-        if (userAgent.Count == 1 && userAgent[0]!.Contains(InvocationHeaders.QueueWorkerUserAgentMarker, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        return !StringValues.IsNullOrEmpty(headers[InvocationHeaders.CallbackUrl]);
+        return (userAgent.Count == 1 && userAgent[0]!.Contains(InvocationHeaders.QueueWorkerUserAgentMarker, StringComparison.Ordinal))
+            || !StringValues.IsNullOrEmpty(headers[InvocationHeaders.CallbackUrl]);
     }
 
     /// <summary>
