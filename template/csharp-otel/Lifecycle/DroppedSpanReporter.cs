@@ -12,9 +12,6 @@ internal sealed class DroppedSpanReporter(LifecycleOptions options, ExportMonito
 {
     private (long QueueFull, long Expired, long Rejected) _reported;
 
-    /// <summary>Spans not delivered since start, for whatever reason.</summary>
-    public long NotDelivered => monitor.SpansQueueFull + monitor.Traces.NotDelivered;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.DroppedSpansReportInterval);
@@ -44,7 +41,7 @@ internal sealed class DroppedSpanReporter(LifecycleOptions options, ExportMonito
         if (queueFull + expired + rejected > 0)
         {
             LifecycleLog.SpansNotDelivered(logger, queueFull + expired + rejected, options.DroppedSpansReportInterval, queueFull, expired,
-                monitor.RetryTimeout, rejected, NotDelivered);
+                monitor.RetryTimeout, rejected, monitor.SpansQueueFull + monitor.Traces.NotDelivered);
         }
     }
 }

@@ -14,27 +14,21 @@ internal sealed class InflightRequests
     {
         get
         {
-            lock (_lock)
-            {
-                return _requests.Count;
-            }
+            using var scope = _lock.EnterScope();
+            return _requests.Count;
         }
     }
 
     public void Add(HttpContext context)
     {
-        lock (_lock)
-        {
-            _requests.Add(context);
-        }
+        using var scope = _lock.EnterScope();
+        _requests.Add(context);
     }
 
     public void Remove(HttpContext context)
     {
-        lock (_lock)
-        {
-            _requests.Remove(context);
-        }
+        using var scope = _lock.EnterScope();
+        _requests.Remove(context);
     }
 
     /// <summary>Aborts every in-flight request (its connection is reset); returns how many there were.</summary>

@@ -8,17 +8,15 @@ namespace FunctionHost.Lifecycle;
 /// </summary>
 internal sealed class LifecycleOptions
 {
-    /// <summary>Slack beyond healthcheck_interval, so the host never stops serving while the watchdog still routes.</summary>
-    public static readonly TimeSpan RoutingSlack = TimeSpan.FromSeconds(1);
-
     /// <summary>healthcheck_interval: how long the watchdog keeps routing requests after the first SIGTERM.</summary>
     public TimeSpan GracePeriod { get; private init; }
 
     /// <summary>
-    /// How long the host keeps serving after the first SIGTERM: the watchdog's routing period plus
-    /// <see cref="RoutingSlack"/>. Stopping late costs nothing: the watchdog's exit ends the host anyway.
+    /// How long the host keeps serving after the first SIGTERM: the watchdog's routing period plus a second of slack,
+    /// so the host never stops serving while the watchdog still routes. Stopping late costs nothing: the watchdog's
+    /// exit ends the host anyway.
     /// </summary>
-    public TimeSpan ServingPeriod => GracePeriod + RoutingSlack;
+    public TimeSpan ServingPeriod => GracePeriod + TimeSpan.FromSeconds(1);
 
     /// <summary>The watchdog's exec_timeout: it answers 504 and cancels the request beyond it; zero means no limit.</summary>
     public TimeSpan ExecTimeout { get; private init; }
@@ -39,7 +37,6 @@ internal sealed class LifecycleOptions
 
     public static LifecycleOptions Read(SettingsReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
         var writeTimeout = reader.Duration(Variables.WriteTimeout, Variables.DefaultWriteTimeout);
         var bodySize = reader.Integer(Variables.MaxRequestBodySize, Variables.DefaultMaxRequestBodySize, min: 0);
         return new LifecycleOptions

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FunctionHost.OpenFaaS;
 
 namespace FunctionHost.Lifecycle;
 
@@ -6,7 +7,7 @@ namespace FunctionHost.Lifecycle;
 /// Middleware just outside the function (Hosting/RequestPipeline.cs): it tracks in-flight requests for the drain, turns a failing function into a plain
 /// 500 (exception details only in the Development environment), marks the span as failed and logs the failure
 /// with its trace id, and answers oversize bodies with Kestrel's 413 instead of a 500. It names invocations cut
-/// by the watchdog's exec_timeout (<see cref="ExecTimeoutCheck"/>), and once shutdown has begun it has each
+/// by the watchdog's exec_timeout (<see cref="CutByExecTimeout"/>), and once shutdown has begun it has each
 /// request's span exported before the response completes (<see cref="ShutdownFlush"/>).
 /// </summary>
 internal sealed class RequestGuard(
@@ -17,6 +18,12 @@ internal sealed class RequestGuard(
     IHostEnvironment environment,
     ILogger<RequestGuard> logger)
 {
+    /// <summary>
+    /// The watchdog's clock starts before the host's (proxying, connecting, a busy machine), so an abort this close
+    /// to exec_timeout is taken for the limit; never more than half the limit.
+    /// </summary>
+    private static readonly TimeSpan ExecTimeoutTolerance = TimeSpan.FromMilliseconds(500);
+
     public async Task InvokeAsync(HttpContext context)
     {
         inflight.Add(context);
@@ -73,7 +80,7 @@ internal sealed class RequestGuard(
         {
             // Cut by the watchdog's exec_timeout, whether the function stopped on its token or ignored it and finished
             // after the watchdog had answered 504; any other cancellation is a client that went away.
-            if (!ExecTimeoutCheck.Apply(context, Stopwatch.GetElapsedTime(started), options.ExecTimeout, cancelled, logger) && cancelled)
+            if (!CutByExecTimeout(context, Stopwatch.GetElapsedTime(started), cancelled) && cancelled)
             {
                 LifecycleLog.ClientGone(logger, TraceId());
             }
@@ -85,6 +92,47 @@ internal sealed class RequestGuard(
 
             inflight.Remove(context);
         }
+    }
+
+    /// <summary>
+    /// True, and the span marked (status Error, error.type "timeout") and one warning logged, when the invocation ran
+    /// into exec_timeout; <paramref name="cancelled"/>: the function ended with an OperationCanceledException.
+    /// of-watchdog cancels the upstream request at the limit (its connection to the host closes) and answers 504
+    /// itself: the host only sees a client that went away, or, when the function ignores its CancellationToken, a
+    /// function that finished after nobody was listening.
+    /// </summary>
+    private bool CutByExecTimeout(HttpContext context, TimeSpan elapsed, bool cancelled)
+    {
+        var execTimeout = options.ExecTimeout;
+        if (execTimeout <= TimeSpan.Zero)
+        {
+            return false; // 0: the watchdog sets no limit
+        }
+
+        var aborted = context.RequestAborted.IsCancellationRequested;
+        var tolerance = ExecTimeoutTolerance < execTimeout / 2 ? ExecTimeoutTolerance : execTimeout / 2;
+        var cut = elapsed >= execTimeout || (aborted && elapsed >= execTimeout - tolerance);
+        if (!cut)
+        {
+            return false;
+        }
+
+        var activity = Activity.Current;
+        if (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, $"exec_timeout {execTimeout} reached");
+            activity.SetTag("error.type", "timeout");
+        }
+
+        var callId = context.Request.Headers[InvocationHeaders.CallId].ToString();
+        LifecycleLog.ExecTimeoutReached(
+            logger,
+            execTimeout,
+            callId.Length > 0 ? callId : "none",
+            context.Request.Path.Value ?? "/",
+            cancelled ? "the function stopped on its cancellation token" : "the function ran on, ignoring its cancellation token",
+            activity?.TraceId.ToHexString() ?? "none");
+        return true;
     }
 
     private static string TraceId() => Activity.Current?.TraceId.ToHexString() ?? "none";

@@ -23,7 +23,6 @@ internal sealed partial class RequestRejectionLog(IServiceProvider services, Lif
 
     public static void Add(WebApplicationBuilder builder, LifecycleOptions options)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<ILoggerProvider>(services => new RequestRejectionLog(services, options));
         builder.Logging.AddFilter<RequestRejectionLog>(KestrelBadRequests, LogLevel.Debug);
         builder.Logging.AddFilter<RequestRejectionLog>(GuardCategory, LogLevel.Debug);

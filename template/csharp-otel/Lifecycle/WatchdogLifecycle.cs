@@ -11,12 +11,8 @@ namespace FunctionHost.Lifecycle;
 /// </summary>
 internal static class WatchdogLifecycle
 {
-    /// <summary>Slack for the host's own stop deadline beyond the drain limit, so the drain timer acts first.</summary>
-    private static readonly TimeSpan ShutdownSlack = TimeSpan.FromSeconds(2);
-
     public static WebApplicationBuilder AddWatchdogLifecycle(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var options = HostSettings.Of(builder).Lifecycle;
 
         builder.Services.AddSingleton<InflightRequests>();
@@ -24,8 +20,9 @@ internal static class WatchdogLifecycle
         builder.Services.AddSingleton<IHostLifetime, WatchdogLifetime>();
         builder.Services.AddHostedService<DroppedSpanReporter>();
 
-        // The host's stop deadline: the drain timer aborts what is left at DrainLimit; this only backs it up.
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainLimit + ShutdownSlack);
+        // The host's stop deadline: the drain timer aborts what is left at DrainLimit; this only backs it up, 2 s
+        // later, so the drain timer acts first.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainLimit + TimeSpan.FromSeconds(2));
 
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {

@@ -11,12 +11,13 @@ namespace FunctionHost.Lifecycle;
 /// <summary>
 /// Replaces the console lifetime, which stops the host on the first SIGTERM. of-watchdog forwards SIGTERM at once
 /// but keeps routing requests for healthcheck_interval, so this lifetime keeps serving for that grace period (and
-/// <see cref="LifecycleOptions.RoutingSlack"/> more), then stops accepting and drains in-flight requests for up to
-/// write_timeout, then flushes telemetry within telemetry_flush_timeout. Behind the watchdog the host rarely gets
-/// that far: the watchdog exits once its own requests are answered and its exit kills the host, so from the first
-/// signal <see cref="ShutdownFlush"/> keeps telemetry exported as requests end. The process exits 0. A second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly:
-/// the rest of the grace period is skipped and in-flight requests are aborted. SIGINT and SIGQUIT skip the grace
-/// period: they come from a terminal, not from the watchdog.
+/// a second more: <see cref="LifecycleOptions.ServingPeriod"/>), then stops accepting and drains in-flight requests
+/// for up to write_timeout, then flushes telemetry within telemetry_flush_timeout. Behind the watchdog the host
+/// rarely gets that far: the watchdog exits once its own requests are answered and its exit kills the host, so from
+/// the first signal <see cref="ShutdownFlush"/> keeps telemetry exported as requests end. The process exits 0. A
+/// second signal (SIGTERM, SIGINT or SIGQUIT) ends it promptly: the rest of the grace period is skipped and
+/// in-flight requests are aborted. SIGINT and SIGQUIT skip the grace period: they come from a terminal, not from
+/// the watchdog.
 /// </summary>
 internal sealed class WatchdogLifetime(
     IHostApplicationLifetime applicationLifetime,
@@ -38,12 +39,8 @@ internal sealed class WatchdogLifetime(
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal));
 
-        // Something else stopping the host (a hook, a fatal error) still gets the bounded drain.
-        applicationLifetime.ApplicationStopping.Register(() =>
-        {
-            shutdownFlush.Begin();
-            BeginDrain();
-        });
+        // Something else stopping the host (a hook, a fatal error) still gets the flush and the bounded drain.
+        applicationLifetime.ApplicationStopping.Register(BeginDrain);
         return Task.CompletedTask;
     }
 
@@ -57,7 +54,9 @@ internal sealed class WatchdogLifetime(
         var signal = context.Signal.ToString();
         if (Interlocked.Increment(ref _signals) > 1 || Volatile.Read(ref _draining) == 1)
         {
-            StopNow(signal);
+            // Skip what is left of the grace period and of the drain: abort whatever still runs.
+            BeginDrain();
+            LifecycleLog.StopNow(logger, signal, inflight.AbortAll());
             return;
         }
 
@@ -73,15 +72,9 @@ internal sealed class WatchdogLifetime(
             .ContinueWith(_ => BeginDrain(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    private void StopNow(string signal)
-    {
-        // Skip what is left of the grace period and of the drain: abort whatever still runs.
-        BeginDrain();
-        LifecycleLog.StopNow(logger, signal, inflight.AbortAll());
-    }
-
     private void BeginDrain()
     {
+        shutdownFlush.Begin();
         if (Interlocked.Exchange(ref _draining, 1) == 1)
         {
             return;
@@ -107,29 +100,50 @@ internal sealed class WatchdogLifetime(
         var flushed = true;
 
         // Shutdown flushes and stops the exporters, so the provider's own dispose has nothing left to wait for.
-        if (services.GetService<TracerProvider>() is { } tracerProvider)
-        {
-            flushed &= tracerProvider.Shutdown(Remaining(budget, stopwatch));
-        }
-
-        if (services.GetService<MeterProvider>() is { } meterProvider)
-        {
-            flushed &= meterProvider.Shutdown(Remaining(budget, stopwatch));
-        }
+        flushed &= services.GetService<TracerProvider>()?.Shutdown(Remaining(budget, stopwatch)) ?? true;
+        flushed &= services.GetService<MeterProvider>()?.Shutdown(Remaining(budget, stopwatch)) ?? true;
 
         // Last, so the lines above still reach the collector; what is logged from here on goes to the console only.
-        if (services.GetService<LoggerProvider>() is { } loggerProvider)
-        {
-            flushed &= loggerProvider.Shutdown(Remaining(budget, stopwatch));
-        }
+        flushed &= services.GetService<LoggerProvider>()?.Shutdown(Remaining(budget, stopwatch)) ?? true;
 
-        TelemetryReport.Write(logger, services.GetRequiredService<ExportMonitor>(), flushed, budget, stopwatch.ElapsedMilliseconds);
-
+        Report(services.GetRequiredService<ExportMonitor>(), flushed, budget, stopwatch.ElapsedMilliseconds);
         return Task.CompletedTask;
     }
 
     private static int Remaining(TimeSpan budget, Stopwatch stopwatch)
         => (int)Math.Max(0, (budget - stopwatch.Elapsed).TotalMilliseconds);
+
+    /// <summary>
+    /// The last line about telemetry at shutdown: what was exported and what was not, by cause, and how long the flush
+    /// took. It says "flushed" only when nothing was lost.
+    /// </summary>
+    private void Report(ExportMonitor monitor, bool flushed, TimeSpan budget, long elapsedMilliseconds)
+    {
+        // Retries still waiting for the collector give up now: the exit is never held up by an outage.
+        monitor.Stop();
+
+        // One snapshot, so the causes add up to the total even while the exporter thread is still giving up.
+        var traces = monitor.Traces;
+        var (delivered, rejected, expired, abandoned, queueFull) = (traces.Delivered, traces.Rejected, traces.Expired, traces.Abandoned, monitor.SpansQueueFull);
+        var pending = Math.Max(0, monitor.SpansEnded - queueFull - delivered - rejected - expired - abandoned);
+        var lost = queueFull + rejected + expired + abandoned + pending;
+        var others = string.Concat(
+            new[] { monitor.Metrics, monitor.Logs }
+                .Where(s => s.NotDelivered > 0)
+                .Select(s => $"; {s.Signal.Name}: {s.Delivered} {s.Signal.Items} exported, {s.NotDelivered} not delivered"));
+        if (lost > 0 || others.Length > 0)
+        {
+            LifecycleLog.FlushLost(logger, elapsedMilliseconds, delivered, lost, queueFull, expired, monitor.RetryTimeout, rejected, abandoned, pending, others);
+        }
+        else if (flushed)
+        {
+            LifecycleLog.Flushed(logger, elapsedMilliseconds, delivered);
+        }
+        else
+        {
+            LifecycleLog.FlushTimedOut(logger, budget);
+        }
+    }
 
     public void Dispose()
     {

@@ -24,8 +24,6 @@ internal sealed class InvocationTelemetry(RequestDelegate next, bool writeRespon
 
     public Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
-
         // Counted whether or not the span is sampled, so "first" really means the first invocation.
         var coldStart = Volatile.Read(ref _served) == 0 && Interlocked.Exchange(ref _served, 1) == 0;
 
@@ -71,14 +69,9 @@ internal sealed class InvocationTelemetry(RequestDelegate next, bool writeRespon
     /// <summary>The queue-worker's replay: its User-Agent, or a callback URL (only async invocations have one).</summary>
     public static bool IsAsync(IHeaderDictionary headers)
     {
-        ArgumentNullException.ThrowIfNull(headers);
         var userAgent = headers.UserAgent;
-        if (userAgent.Count == 1 && userAgent[0]!.Contains(InvocationHeaders.QueueWorkerUserAgentMarker, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        return !StringValues.IsNullOrEmpty(headers[InvocationHeaders.CallbackUrl]);
+        return (userAgent.Count == 1 && userAgent[0]!.Contains(InvocationHeaders.QueueWorkerUserAgentMarker, StringComparison.Ordinal))
+            || !StringValues.IsNullOrEmpty(headers[InvocationHeaders.CallbackUrl]);
     }
 
     /// <summary>

@@ -13,7 +13,6 @@ internal sealed class Probes(RequestDelegate next, IHostApplicationLifetime life
 
     public Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var path = context.Request.Path;
         if (path.Equals(ReadyPath, StringComparison.OrdinalIgnoreCase))
         {

@@ -14,8 +14,6 @@ internal static class WatchdogConventions
 
     public static WebApplicationBuilder UseWatchdogConventions(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-
         // The aspnet base image sets ASPNETCORE_HTTP_PORTS=8080, which would collide with the watchdog.
         // An explicit URL list takes precedence over it; only ASPNETCORE_URLS or --urls should replace ours.
         if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
