@@ -23,7 +23,8 @@ internal static class FunctionTelemetry
 
         // The SDK reads OTEL_EXPORTER_OTLP_* and OTEL_BSP_* from configuration (environment variables included);
         // giving our defaults the lowest precedence keeps every variable, generic or per-signal, in charge.
-        KeyValuePair<string, string>[] defaults = [new(Variables.ExporterOtlpProtocol, TelemetryDefaults.OtlpProtocol), .. TelemetryDefaults.BatchSpanProcessor];
+        KeyValuePair<string, string>[] defaults =
+            [new(Variables.ExporterOtlpProtocol, TelemetryDefaults.OtlpProtocol), .. TelemetryDefaults.BatchSpanProcessor];
         foreach (var (key, value) in defaults)
         {
             if (string.IsNullOrWhiteSpace(configuration[key]))
@@ -39,6 +40,8 @@ internal static class FunctionTelemetry
         var monitor = new ExportMonitor(settings.ExportRetryTimeout);
         builder.Services.AddSingleton(monitor);
         builder.Services.AddHostedService<ExportMonitorService>();
+
+        // Each signal's OTLP exporter: the per-signal variables laid over the generic ones, failures retried and counted.
         void Otlp(OtlpExporterOptions options, SignalExport export) => OtlpSignalOptions.Apply(options, configuration, export, monitor);
 
         var fallbackServiceName = ServiceName.Fallback(configuration);
