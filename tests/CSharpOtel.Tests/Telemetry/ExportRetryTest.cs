@@ -23,7 +23,10 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
     public async Task CollectorRestart_SteadyTraffic_NothingLost_InOrder_WarnedOnce_RecoveryLogged(string protocol)
     {
         await using var receiver = await CountingOtlpReceiver.StartAsync();
-        using var host = await StartHostAsync(receiver, protocol);
+        // An outage longer than the SDK's own export deadline (since 1.21: OTEL_EXPORTER_OTLP_TIMEOUT and
+        // OTEL_BSP_EXPORT_TIMEOUT end a whole export), so only the template's retry timeout keeps the batch.
+        using var host = await StartHostAsync(receiver, protocol,
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2000"), ("OTEL_BSP_EXPORT_TIMEOUT", "3000"));
         using var client = TracedLoad.NewClient();
 
         using var traffic = new CancellationTokenSource();

@@ -12,12 +12,16 @@ namespace FunctionHost.Telemetry.Export;
 /// <remarks>
 /// It runs on the batch processor's exporter thread, so while it waits, newer data waits in the processor's
 /// bounded queue (OTEL_BSP_MAX_QUEUE_SIZE): batches go out in order, memory stays bounded, overflow is counted by
-/// the SDK, and no request ever waits. The OTLP exporter in 1.20 sends both http/protobuf and gRPC over the
+/// the SDK, and no request ever waits. The OTLP exporter (1.20, 1.21) sends both http/protobuf and gRPC over the
 /// HttpClient of <c>OtlpExporterOptions.HttpClientFactory</c>, and the request body is its serialized buffer,
 /// which can be sent again: so this is the smallest layer that retries (a wrapping exporter could not, since a
 /// Batch cannot be exported twice). The SDK's exporters send HTTP/1.1 synchronously, so both Send and SendAsync
 /// are implemented. The items of each batch are counted once (per batch, never per request) so the summary and
 /// the shutdown report speak in spans.
+/// Since 1.21 the SDK also cancels the token it passes down when its own export deadline passes (the smaller of
+/// OTEL_EXPORTER_OTLP_TIMEOUT and OTEL_BSP_EXPORT_TIMEOUT): that token would end every retry after 10 s, shorter
+/// than a collector restart, so it is not used. An attempt is bounded by the SDK client's own timeout
+/// (OTEL_EXPORTER_OTLP_TIMEOUT), the retries by the retry timeout, and both by <see cref="ExportMonitor.Stopping"/>.
 /// </remarks>
 internal sealed class ExportRetryHandler(HttpClient sdkClient, SignalExport export, ExportMonitor monitor, bool grpc) : HttpMessageHandler
 {
@@ -31,16 +35,17 @@ internal sealed class ExportRetryHandler(HttpClient sdkClient, SignalExport expo
     private readonly string _protocol = grpc ? "grpc" : "http/protobuf";
     private MemoryStream? _body;
 
-    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
-        => SendCoreAsync(request, sync: true, cancellationToken).AsTask().GetAwaiter().GetResult();
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken exportDeadline)
+        => SendCoreAsync(request, sync: true).AsTask().GetAwaiter().GetResult();
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        => SendCoreAsync(request, sync: false, cancellationToken).AsTask();
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken exportDeadline)
+        => SendCoreAsync(request, sync: false).AsTask();
 
-    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool sync, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool sync)
     {
+        var stopping = monitor.Stopping;
         var endpoint = Describe(request.RequestUri);
-        var count = await CountAsync(request.Content, sync, cancellationToken);
+        var count = await CountAsync(request.Content, sync, stopping);
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
@@ -51,19 +56,19 @@ internal sealed class ExportRetryHandler(HttpClient sdkClient, SignalExport expo
             {
                 var copy = Copy(request);
                 response = sync
-                    ? sdkClient.Send(copy, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-                    : await sdkClient.SendAsync(copy, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    ? sdkClient.Send(copy, HttpCompletionOption.ResponseHeadersRead, stopping)
+                    : await sdkClient.SendAsync(copy, HttpCompletionOption.ResponseHeadersRead, stopping);
                 if (grpc && response.IsSuccessStatusCode && !response.Headers.Contains("grpc-status"))
                 {
                     // The status of a gRPC call is in the trailers, which follow the body.
-                    await response.Content.LoadIntoBufferAsync(cancellationToken);
+                    await response.Content.LoadIntoBufferAsync(stopping);
                 }
 
                 verdict = ExportFailures.Of(response, export.Signal, grpc);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                // The exporter is shutting down (it cancels pending requests when the flush budget is spent).
+                // The shutdown's flush budget is spent.
                 response?.Dispose();
                 export.OnGaveUp(count, shutdown: true);
                 throw;
@@ -90,19 +95,17 @@ internal sealed class ExportRetryHandler(HttpClient sdkClient, SignalExport expo
 
             var remaining = monitor.RetryTimeout - Stopwatch.GetElapsedTime(started);
             var delay = verdict.RetryAfter ?? Backoff(attempt);
-            if (monitor.Stopping.IsCancellationRequested || delay > remaining)
+            if (stopping.IsCancellationRequested || delay > remaining)
             {
-                export.OnGaveUp(count, shutdown: monitor.Stopping.IsCancellationRequested);
+                export.OnGaveUp(count, shutdown: stopping.IsCancellationRequested);
                 return Fail(response, error);
             }
 
             export.OnRetrying(verdict, endpoint, _protocol);
             response?.Dispose();
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, monitor.Stopping);
-            if (await WaitAsync(delay, sync, wait.Token))
+            if (await WaitAsync(delay, sync, stopping))
             {
                 export.OnGaveUp(count, shutdown: true);
-                cancellationToken.ThrowIfCancellationRequested();
                 return Fail(null, error ?? new HttpRequestException(verdict.Cause));
             }
         }
