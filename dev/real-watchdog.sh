@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The shutdown and timeout scenarios of tests/CSharpOtel.Tests/Lifecycle against a REAL of-watchdog instead of its
-# emulation (tests/CSharpOtel.Tests/Infrastructure/WatchdogEmulator.cs): the same tests, the same published host,
-# the same real OTLP receiver (the Aspire Dashboard), with fwatchdog as PID 1 of its own PID namespace
-# (unshare --pid --fork, so its exit kills the host, as in a container). Not part of CI: CI has no fwatchdog.
+# The shutdown, timeout, max_inflight and async scenarios of tests/CSharpOtel.Tests against a REAL of-watchdog
+# instead of its emulation (tests/CSharpOtel.Tests/Infrastructure/WatchdogEmulator.cs): the same tests, the same
+# published host, the same real OTLP receiver (the Aspire Dashboard), with fwatchdog as PID 1 of its own PID
+# namespace (unshare --pid --fork, so its exit kills the host, as in a container). Not part of CI: CI has no fwatchdog.
 #
 #   dev/real-watchdog.sh                 # fwatchdog from $FWATCHDOG, default /tmp/csotel-real/fwatchdog
 #   RUNS=3 dev/real-watchdog.sh          # each scenario three times
@@ -16,6 +16,11 @@
 #   ExecTimeout_...                     exec_timeout=1s, 3 s handlers honouring / ignoring their token;
 #                                       status from the watchdog, span status, error.type, the warning line
 #   Sigterm_DuringLoad_...              requests in flight at SIGTERM and at the end of healthcheck_interval
+#   MaxInflightTest                     max_inflight=4: 4 requests held, then 10 waves of 12 at once (600 ms each);
+#                                       sent, answered 200, 429, spans of the 200s and of the 429s, /_/ready and a
+#                                       request at the limit, the host's warning, the watchdog's :8081 counters
+#   AsyncInvocationTest                 a queue-worker replay (X-Call-Id, X-Start-Time 2 s back, traceparent); the
+#                                       span's parent, faas.invocation_id, openfaas.async, openfaas.queue.delay
 #
 # Needs: root (unshare --net and --pid), iproute2's ip, the .NET SDK. The tests run in a network namespace of
 # their own (fwatchdog always binds :8081 for its metrics), so they need no free port on the machine. Build fwatchdog from
@@ -45,7 +50,7 @@ echo "real-watchdog: host from $root/template/csharp-otel at $(git -C "$root" re
 
 dotnet build "$root/tests/CSharpOtel.Tests" --nologo -v q >/dev/null
 
-filter='FullyQualifiedName~WatchdogShutdownTest.RollingStop|FullyQualifiedName~WatchdogShutdownTest.DefaultTimeouts|FullyQualifiedName~ExecTimeoutTest|FullyQualifiedName~WatchdogShutdownTest.Sigterm_DuringLoad'
+filter='FullyQualifiedName~WatchdogShutdownTest.RollingStop|FullyQualifiedName~WatchdogShutdownTest.DefaultTimeouts|FullyQualifiedName~ExecTimeoutTest|FullyQualifiedName~WatchdogShutdownTest.Sigterm_DuringLoad|FullyQualifiedName~MaxInflightTest|FullyQualifiedName~AsyncInvocationTest'
 status=0
 for run in $(seq 1 "$runs"); do
   echo "real-watchdog: run $run of $runs"
@@ -56,7 +61,7 @@ for run in $(seq 1 "$runs"); do
     status=1
   fi
   # The figures each test writes, and each test's verdict.
-  grep -E '^\s+(Passed|Failed) CSharpOtel|^ (sent|requests|routed|spans delivered|/slow:|/ignore:)' "$log" | sed 's/^ *//'
+  grep -E '^\s+(Passed|Failed) CSharpOtel|^ (sent|requests|routed|spans delivered|/slow:|/ignore:|async span:)' "$log" | sed 's/^ *//'
   # A failure's message: the line after "Error Message:".
   grep -E '^\s+Failed CSharpOtel' -A 2 "$log" | grep -A 1 'Error Message' | grep -vE 'Error Message|^--' | sed 's/^ */  failure: /' || true
   rm -f "$log"

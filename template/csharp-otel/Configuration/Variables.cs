@@ -42,6 +42,7 @@ internal static class Variables
     public const string ReadTimeout = "read_timeout";
     public const string ExecTimeout = "exec_timeout";
     public const string HealthcheckInterval = "healthcheck_interval";
+    public const string MaxInflight = "max_inflight";
     public const string TelemetryFlushTimeout = "telemetry_flush_timeout";
     public const string DroppedSpansReportInterval = "dropped_spans_report_interval";
     public const string MaxRequestBodySize = "max_request_body_size";
@@ -142,6 +143,7 @@ internal static class Variables
         new(HealthcheckInterval, WriteTimeout, "how long the host keeps serving after SIGTERM"),
         new(ExecTimeout, Seconds(DefaultExecTimeout), "the watchdog's limit per invocation (504 beyond); the host names it in the span; 0: no limit"),
         new(ReadTimeout, Seconds(DefaultReadTimeout), "the watchdog's limit on reading a request"),
+        new(MaxInflight, "0", "the watchdog's limit on concurrent invocations (429 beyond, never reaching the host); the host says when it runs at it; 0: no limit"),
         new(TelemetryFlushTimeout, Seconds(DefaultTelemetryFlushTimeout), "the bound on flushing telemetry at shutdown"),
         new(DroppedSpansReportInterval, Seconds(DefaultDroppedSpansReportInterval), "how often dropped spans are reported"),
         new(MaxRequestBodySize, Number(DefaultMaxRequestBodySize), "largest request body in bytes (413 beyond); 0: no limit"),

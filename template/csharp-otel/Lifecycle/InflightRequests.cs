@@ -19,10 +19,12 @@ internal sealed class InflightRequests
         }
     }
 
-    public void Add(HttpContext context)
+    /// <summary>Adds the request; returns how many are in flight with it.</summary>
+    public int Add(HttpContext context)
     {
         using var scope = _lock.EnterScope();
         _requests.Add(context);
+        return _requests.Count;
     }
 
     public void Remove(HttpContext context)

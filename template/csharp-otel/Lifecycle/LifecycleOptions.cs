@@ -21,6 +21,12 @@ internal sealed class LifecycleOptions
     /// <summary>The watchdog's exec_timeout: it answers 504 and cancels the request beyond it; zero means no limit.</summary>
     public TimeSpan ExecTimeout { get; private init; }
 
+    /// <summary>
+    /// The watchdog's max_inflight: it answers 429 itself to a request that arrives while this many are in flight,
+    /// so those never reach the host; zero means no limit (as in of-watchdog, which also takes a bad value for 0).
+    /// </summary>
+    public int MaxInflight { get; private init; }
+
     /// <summary>How long in-flight requests may take to finish once the host stops accepting.</summary>
     public TimeSpan DrainLimit { get; private init; }
 
@@ -45,6 +51,7 @@ internal sealed class LifecycleOptions
             // As in of-watchdog: healthcheck_interval defaults to write_timeout, and so does a bad value.
             GracePeriod = reader.Duration(Variables.HealthcheckInterval, writeTimeout),
             ExecTimeout = reader.Duration(Variables.ExecTimeout, Variables.DefaultExecTimeout),
+            MaxInflight = (int)reader.Integer(Variables.MaxInflight, 0, min: 0),
             TelemetryFlushTimeout = reader.Duration(Variables.TelemetryFlushTimeout, Variables.DefaultTelemetryFlushTimeout),
             DroppedSpansReportInterval = reader.Duration(
                 Variables.DroppedSpansReportInterval, Variables.DefaultDroppedSpansReportInterval, positive: true),

@@ -7,8 +7,9 @@ namespace FunctionHost.Lifecycle;
 /// Middleware just outside the function (Hosting/RequestPipeline.cs): it tracks in-flight requests for the drain, turns a failing function into a plain
 /// 500 (exception details only in the Development environment), marks the span as failed and logs the failure
 /// with its trace id, and answers oversize bodies with Kestrel's 413 instead of a 500. It names invocations cut
-/// by the watchdog's exec_timeout (<see cref="CutByExecTimeout"/>), and once shutdown has begun it has each
-/// request's span exported before the response completes (<see cref="ShutdownFlush"/>).
+/// by the watchdog's exec_timeout (<see cref="CutByExecTimeout"/>), says when the host first runs at the watchdog's
+/// max_inflight, and once shutdown has begun it has each request's span exported before the response completes
+/// (<see cref="ShutdownFlush"/>).
 /// </summary>
 internal sealed class RequestGuard(
     RequestDelegate next,
@@ -24,9 +25,17 @@ internal sealed class RequestGuard(
     /// </summary>
     private static readonly TimeSpan ExecTimeoutTolerance = TimeSpan.FromMilliseconds(500);
 
+    private int _maxInflightReached;
+
     public async Task InvokeAsync(HttpContext context)
     {
-        inflight.Add(context);
+        // At the watchdog's max_inflight the watchdog answers 429 to whatever arrives, and the host never sees
+        // those requests: the first time, it says so and where they are counted.
+        if (inflight.Add(context) >= options.MaxInflight && options.MaxInflight > 0 && Interlocked.Exchange(ref _maxInflightReached, 1) == 0)
+        {
+            LifecycleLog.MaxInflightReached(logger, options.MaxInflight);
+        }
+
         var started = Stopwatch.GetTimestamp();
         var cancelled = false;
         try

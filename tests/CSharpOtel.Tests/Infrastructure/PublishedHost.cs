@@ -13,6 +13,9 @@ public sealed class PublishedHost : IDisposable
     /// <summary>A real fwatchdog binary to use instead of <see cref="WatchdogEmulator"/> (dev/real-watchdog.sh sets it).</summary>
     public const string RealWatchdogVariable = "CSHARP_OTEL_TEST_FWATCHDOG";
 
+    /// <summary>The real fwatchdog <see cref="StartUnderWatchdogAsync"/> runs, or null for the emulator.</summary>
+    public static string? RealWatchdog => Environment.GetEnvironmentVariable(RealWatchdogVariable) is { Length: > 0 } real ? real : null;
+
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
     private const string LayoutName = "lifecycle-fn";
     private static FaasCliLayout? _layout;
@@ -85,7 +88,7 @@ public sealed class PublishedHost : IDisposable
             merged[key] = value;
         }
 
-        string[] watchdog = Environment.GetEnvironmentVariable(RealWatchdogVariable) is { Length: > 0 } real
+        string[] watchdog = RealWatchdog is { } real
             ? [real]
             : [Dotnet.Executable, typeof(WatchdogEmulator).Assembly.Location, "watchdog"];
         var process = ChildProcess.Start("unshare", output, merged, ["--pid", "--fork", "--kill-child", .. watchdog]);

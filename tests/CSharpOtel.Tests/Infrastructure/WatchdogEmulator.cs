@@ -25,11 +25,14 @@ namespace CSharpOtel.Tests.Infrastructure;
 /// <item>on SIGTERM: forwards SIGTERM to the child at once, answers <c>/_/health</c> 503 but keeps routing for
 /// <c>healthcheck_interval</c> (default <c>write_timeout</c>, default 30 s), then stops accepting and waits for
 /// its own in-flight requests only, up to <c>write_timeout</c>, then exits 0 without waiting for the child;</item>
-/// <item>a child that exits non-zero makes it exit 1 ("Forked function has terminated").</item>
+/// <item>a child that exits non-zero makes it exit 1 ("Forked function has terminated");</item>
+/// <item><c>max_inflight</c> above 0 (faas-middleware's concurrency limiter around the proxy only): a request
+/// beyond that many in flight is answered 429 with the limiter's text and never proxied; <c>/_/ready</c> answers
+/// 429 while the limit is met (readiness.go).</item>
 /// </list>
 /// Run as PID 1 of its own PID namespace (<see cref="PublishedHost.StartUnderWatchdogAsync"/>), its exit kills the
-/// host, as in a container. Not emulated: read_timeout and write_timeout as HTTP server limits, max_inflight,
-/// the lock file, the metrics port, and Go's 1-500 ms polling of idle connections during the drain (this exits as
+/// host, as in a container. Not emulated: read_timeout and write_timeout as HTTP server limits,
+/// the lock file, the metrics port (:8081), and Go's 1-500 ms polling of idle connections during the drain (this exits as
 /// soon as the last response is sent, the harshest case for the host).
 /// </summary>
 public static class WatchdogEmulator
@@ -50,6 +53,8 @@ public static class WatchdogEmulator
         var writeTimeout = Duration("write_timeout", DefaultTimeout);
         var healthcheckInterval = Duration("healthcheck_interval", writeTimeout);
         var execTimeout = Duration("exec_timeout", DefaultTimeout);
+        // config.go getInt: not a number is 0; main.go adds the limiter only above 0.
+        var maxInflight = int.TryParse(Environment.GetEnvironmentVariable("max_inflight"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var m) ? m : 0;
         Log($"Timeouts: write: {writeTimeout} hard: {execTimeout} health: {healthcheckInterval}");
 
         var parts = fprocess.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -66,6 +71,7 @@ public static class WatchdogEmulator
         Log($"Forking: {fprocess}");
 
         var inflight = 0;
+        var limited = 0;
         var accepting = 1;
         using var proxyClient = new HttpClient(new SocketsHttpHandler
         {
@@ -94,6 +100,24 @@ public static class WatchdogEmulator
                 return;
             }
 
+            // readiness.go: /_/ready is not behind the limiter, but answers 429 while the limit is met.
+            var ready = context.Request.Path == "/_/ready";
+            if (ready && maxInflight > 0 && Volatile.Read(ref limited) >= maxInflight)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return;
+            }
+
+            // The limiter counts a request as started before it compares, and a rejected one as completed at once.
+            if (!ready && maxInflight > 0 && Interlocked.Increment(ref limited) > maxInflight)
+            {
+                Interlocked.Decrement(ref limited);
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync($"Concurrent request limit exceeded. Max concurrent requests: {maxInflight}\n");
+                return;
+            }
+
             Interlocked.Increment(ref inflight);
             try
             {
@@ -102,6 +126,10 @@ public static class WatchdogEmulator
             finally
             {
                 Interlocked.Decrement(ref inflight);
+                if (maxInflight > 0 && !ready)
+                {
+                    Interlocked.Decrement(ref limited);
+                }
             }
         });
 
