@@ -19,6 +19,7 @@ public sealed class WatchdogDefaultsTest
         { Variables.ReadTimeout, "30s", "30s" },
         { Variables.ExecTimeout, "30s", "30s" },
         { Variables.HealthcheckInterval, Variables.WriteTimeout, Variables.WriteTimeout },
+        { Variables.MaxInflight, "0", "0" }, // getInt(envMap, "max_inflight", 0); the limiter only above 0
     };
 
     [Theory]
@@ -36,6 +37,19 @@ public sealed class WatchdogDefaultsTest
         Assert.Equal(TimeSpan.FromSeconds(30), options.DrainLimit);     // write_timeout
         Assert.Equal(TimeSpan.FromSeconds(30), options.ExecTimeout);    // exec_timeout
         Assert.Equal(TimeSpan.FromSeconds(30), options.GracePeriod);    // healthcheck_interval = write_timeout
+    }
+
+    /// <summary>As the watchdog limits: a whole number above 0; 0, a negative number or not a number is no limit (here with a warning).</summary>
+    [Theory]
+    [InlineData("4", 4, 0)]
+    [InlineData("0", 0, 0)]
+    [InlineData("-1", 0, 1)]
+    [InlineData("four", 0, 1)]
+    public void MaxInflight_LimitsWhenTheWatchdogLimits(string value, int expected, int warnings)
+    {
+        var reported = new ConfigurationWarnings();
+        Assert.Equal(expected, LifecycleOptions.Read(new SettingsReader(Configuration((Variables.MaxInflight, value)), reported)).MaxInflight);
+        Assert.Equal(warnings, reported.All.Count(w => w.Variable == Variables.MaxInflight));
     }
 
     [Theory]
