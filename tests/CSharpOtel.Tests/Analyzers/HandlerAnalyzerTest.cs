@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using CSharpOtel.Analyzers;
 using CSharpOtel.Tests.Hosting;
 using CSharpOtel.Tests.Infrastructure;
@@ -196,22 +195,6 @@ public class HandlerAnalyzerTest
         Assert.NotNull(atStartUp);
         var words = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(words[words.IndexOf(".Initialize has", StringComparison.Ordinal)..], atStartUp[atStartUp.IndexOf(".Initialize has", StringComparison.Ordinal)..]);
-    }
-
-    [Fact]
-    public void Analyzer_ReferencesNoNewerRoslynThanTheSdksCompiler()
-    {
-        // A compiler older than the analyzer's Roslyn skips the analyzer with only a warning (CS9057).
-        var referenced = typeof(HandlerAnalyzer).Assembly.GetReferencedAssemblies().Single(a => a.Name == "Microsoft.CodeAnalysis").Version!;
-        // The runtime lives in <dotnet root>/<runtimes folder>/Microsoft.NETCore.App/<version>; the SDKs in <dotnet root>/sdk.
-        var sdk = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var compilers = Directory.GetFiles(Path.Combine(sdk, "..", "..", "..", "sdk"), "Microsoft.CodeAnalysis.dll", SearchOption.AllDirectories)
-            .Where(path => path.Contains($"{Path.DirectorySeparatorChar}Roslyn{Path.DirectorySeparatorChar}bincore", StringComparison.Ordinal))
-            .Select(path => AssemblyName.GetAssemblyName(path).Version!)
-            .ToList();
-
-        Assert.NotEmpty(compilers);
-        Assert.All(compilers, compiler => Assert.True(referenced <= compiler, $"analyzer needs Roslyn {referenced}; an installed SDK has {compiler}"));
     }
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);

@@ -1,3 +1,5 @@
+using System.Xml.Linq;
+
 namespace CSharpOtel.Tests.Infrastructure;
 
 /// <summary>
@@ -45,6 +47,21 @@ public sealed class FaasCliLayout : IDisposable
         Copy(RepositoryPaths.Template, context, skipOverlayNames: false);
         Copy(handlerFolder, Path.Combine(context, "function"), skipOverlayNames: true);
         return context;
+    }
+
+    /// <summary>What <c>dotnet add package</c> writes into the handler folder's Function.csproj.</summary>
+    public static void AddPackageReferences(string handlerFolder, IReadOnlyCollection<(string Package, string Version)> packages)
+    {
+        if (packages.Count == 0)
+        {
+            return;
+        }
+
+        var project = Path.Combine(handlerFolder, "Function.csproj");
+        var document = XDocument.Load(project);
+        document.Root!.Add(new XElement("ItemGroup", packages.Distinct().Select(p =>
+            new XElement("PackageReference", new XAttribute("Include", p.Package), new XAttribute("Version", p.Version)))));
+        document.Save(project);
     }
 
     private static void Copy(string from, string to, bool skipOverlayNames)

@@ -34,7 +34,7 @@ public sealed partial class DocumentationExamplesTest : IDisposable
             var handler = _layout.New(name);
             var pasted = PasteIntoScaffold(scaffold, example.Text);
             await File.WriteAllTextAsync(Path.Combine(handler, "Handler.cs"), pasted);
-            AddPackageReferences(Path.Combine(handler, "Function.csproj"), AdvisedPackages(example.File));
+            FaasCliLayout.AddPackageReferences(handler, AdvisedPackages(example.File));
             _layout.Shrinkwrap(name, handler);
             projects.Add((example, name, pasted));
         }
@@ -64,10 +64,22 @@ public sealed partial class DocumentationExamplesTest : IDisposable
     }
 
     [Fact]
-    public void PackageAdvice_NamesTheHostsOwnPackagesAtTheHostsVersions()
+    public void PackageAdvice_NamesTheHostsOwnPackagesAtTheOneVersionTheTemplatePins()
     {
+        // One place pins OpenTelemetry (CSharpOtel.props); the host and the advice both name it, never a number.
+        const string Version = "$(CSharpOtelOpenTelemetryVersion)";
+        var pins = Directory.EnumerateFiles(RepositoryPaths.Template).Append(Path.Combine(RepositoryPaths.Template, "function", "Function.csproj"))
+            .Where(f => f.EndsWith("proj", StringComparison.Ordinal) || f.EndsWith(".props", StringComparison.Ordinal) || f.EndsWith(".targets", StringComparison.Ordinal))
+            .SelectMany(f => XDocument.Load(f).Descendants("CSharpOtelOpenTelemetryVersion").Select(_ => Path.GetRelativePath(RepositoryPaths.Template, f)))
+            .ToList();
+        Assert.Equal(["CSharpOtel.props"], pins);
+
         var host = XDocument.Load(Path.Combine(RepositoryPaths.Template, "FunctionHost.csproj")).Descendants("PackageReference")
+            .Where(p => ((string)p.Attribute("Include")!).StartsWith("OpenTelemetry", StringComparison.Ordinal))
             .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
+        Assert.NotEmpty(host);
+        Assert.All(host, p => Assert.True(p.Value == Version, $"FunctionHost.csproj references {p.Key} at {p.Value}, not {Version}"));
+
         var advice = Documents()
             .SelectMany(doc => PackageReference().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, doc)))
                 .Select(m => (Doc: doc, Package: m.Groups["id"].Value, Version: m.Groups["version"].Value)))
@@ -79,7 +91,7 @@ public sealed partial class DocumentationExamplesTest : IDisposable
         Assert.All(advice.Where(a => a.Package.StartsWith("OpenTelemetry", StringComparison.Ordinal)), a =>
         {
             Assert.True(host.ContainsKey(a.Package), $"{a.Doc} advises {a.Package}, which the host does not reference");
-            Assert.True(host[a.Package] == a.Version, $"{a.Doc} advises {a.Package} {a.Version}; the host has {host[a.Package]}");
+            Assert.True(a.Version == Version, $"{a.Doc} advises {a.Package} {a.Version}, not {Version}");
         });
 
         // One piece of advice for the same need: every document that advises a package for the hooks advises the same.
@@ -127,19 +139,6 @@ public sealed partial class DocumentationExamplesTest : IDisposable
         file.InsertRange(opening + 1, [.. members, ""]);
         file.InsertRange(0, usings.Where(u => u.Trim().Length > 0));
         return string.Join('\n', file);
-    }
-
-    private static void AddPackageReferences(string project, List<(string Package, string Version)> packages)
-    {
-        if (packages.Count == 0)
-        {
-            return;
-        }
-
-        var document = XDocument.Load(project);
-        document.Root!.Add(new XElement("ItemGroup", packages.Distinct().Select(p =>
-            new XElement("PackageReference", new XAttribute("Include", p.Package), new XAttribute("Version", p.Version)))));
-        document.Save(project);
     }
 
     [GeneratedRegex(@"\bclass\s+Handler\b")]

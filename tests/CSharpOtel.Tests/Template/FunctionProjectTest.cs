@@ -18,9 +18,16 @@ public sealed class FunctionProjectTest(AspireDashboardFixture receiver) : IDisp
     {
         _layout.PullTemplate();
         var handler = _layout.New("my-fn");
+        // A hook that uses the OpenTelemetry package README advises, at the version the template hands a function
+        // kept outside it: restore and compile both need it.
+        FaasCliLayout.AddPackageReferences(handler, [("OpenTelemetry.Extensions.Hosting", "$(CSharpOtelOpenTelemetryVersion)")]);
         var source = Path.Combine(handler, "Handler.cs");
-        await File.WriteAllTextAsync(source, (await File.ReadAllTextAsync(source))
-            .Replace("Hello from C#. You said: ", "my-fn says: ", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(source, "using OpenTelemetry.Trace;\n" + (await File.ReadAllTextAsync(source))
+            .Replace("Hello from C#. You said: ", "my-fn says: ", StringComparison.Ordinal)
+            .Replace("    // Called for every request",
+                "    public static void Initialize(WebApplicationBuilder builder) =>\n" +
+                "        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(\"MyLibrary\"));\n\n" +
+                "    // Called for every request", StringComparison.Ordinal));
         var port = FreePort.Next();
 
         using var host = ChildProcess.Start("bash", _layout.Root, new Dictionary<string, string?>
