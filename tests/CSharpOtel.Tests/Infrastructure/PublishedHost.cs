@@ -60,6 +60,26 @@ public sealed class PublishedHost : IDisposable
         return host;
     }
 
+    /// <summary>Starts the host with <paramref name="environment"/> as it is, expecting it to stop by itself (a start-up failure), and waits for that.</summary>
+    public static async Task<ChildProcess> RunUntilExitAsync(IDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        var output = await Published.Value;
+        var process = ChildProcess.Start(Path.Combine(output, "FunctionHost"), output, environment);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.Process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Dispose();
+            throw new TimeoutException($"The host was still running after {timeout}:\n{process.Output}");
+        }
+
+        process.Process.WaitForExit(); // drains the output readers
+        return process;
+    }
+
     /// <summary>
     /// Runs the host behind a watchdog, as the Dockerfile does: <see cref="WatchdogEmulator"/> (or the fwatchdog named
     /// by <see cref="RealWatchdogVariable"/>) as PID 1 of a new PID namespace (<c>unshare --pid --fork</c>), with
