@@ -62,7 +62,7 @@ internal static class OtlpHeaders
 /// </summary>
 /// <remarks>
 /// The secret is <c>otel-exporter-otlp-headers</c> unless CSHARP_OTEL_OTLP_HEADERS_SECRET names another. When the
-/// default secret is absent nothing happens; when a named secret is missing or unreadable, or its content is
+/// default secret is absent nothing happens; when a named secret is missing or unreadable, either is a folder, or its content is
 /// malformed, one warning says so and the exporter runs without those headers: the collector will then reject
 /// the data, which is visible, but the function itself keeps serving.
 /// </remarks>
@@ -87,9 +87,11 @@ internal static class OtlpHeadersSecret
         {
             if (!File.Exists(path))
             {
-                if (explicitlyNamed)
+                // A folder where the secret belongs (a volume mounted at its path) is a mistake, even under the default name.
+                var folder = Directory.Exists(path);
+                if (explicitlyNamed || folder)
                 {
-                    warnings.Add(Variables.OtlpHeadersSecret, name, $"{path} does not exist; no headers read from a secret");
+                    warnings.Add(Variables.OtlpHeadersSecret, name, $"{path} {(folder ? "is a folder, not a file" : "does not exist")}; no headers read from a secret");
                 }
 
                 return;

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using FunctionHost.Configuration;
+using FunctionHost.Lifecycle;
+using Microsoft.Extensions.Configuration;
 
 namespace CSharpOtel.Tests.Infrastructure;
 
@@ -22,9 +25,20 @@ public sealed class PublishedHost : IDisposable
     private readonly int? _signalTarget;
     private readonly string? _scratch;
 
-    private PublishedHost(ChildProcess process, int port, int? signalTarget = null, string? scratch = null)
+    /// <summary>
+    /// What a time bound on this process allows beyond the limits the test configured (<see cref="Limits"/>): starting
+    /// <c>kill</c>, delivering the signal, timers and thread-pool work running late, disposing the providers and the
+    /// runtime's exit, on a 2-core machine shared with other builds and tests. The worst overshoot measured over what
+    /// the limits add up to was 1.4 s (WatchdogShutdownTest.DrainLimit: 7.9 s against 6.5 s, load average 35; with
+    /// two CPU burners on top, up to 1.15 s in 3 runs); a host that ignores a limit overshoots by the next longer one
+    /// (the handler's 120 s, a 60 s serving period, a 10 s export timeout).
+    /// </summary>
+    public static readonly TimeSpan TimingSlack = TimeSpan.FromSeconds(3);
+
+    private PublishedHost(ChildProcess process, int port, IDictionary<string, string?> environment, int? signalTarget = null, string? scratch = null)
     {
         Process = process;
+        Limits = LifecycleOptions.Read(new SettingsReader(new ConfigurationBuilder().AddInMemoryCollection(environment).Build(), new ConfigurationWarnings()));
         Url = $"http://127.0.0.1:{port}";
         _signalTarget = signalTarget;
         _scratch = scratch;
@@ -37,6 +51,9 @@ public sealed class PublishedHost : IDisposable
     public string Url { get; }
 
     public string Output => Process.Output;
+
+    /// <summary>The lifecycle limits the host runs with, read by the host's own code from the variables it was given.</summary>
+    internal LifecycleOptions Limits { get; }
 
     public static async Task<PublishedHost> StartAsync(IDictionary<string, string?> environment)
     {
@@ -55,9 +72,29 @@ public sealed class PublishedHost : IDisposable
         }
 
         var process = ChildProcess.Start(Path.Combine(output, "FunctionHost"), output, merged);
-        var host = new PublishedHost(process, port);
+        var host = new PublishedHost(process, port, merged);
         await process.WaitForHttpAsync(host.Url + "/_/health", TimeSpan.FromSeconds(30));
         return host;
+    }
+
+    /// <summary>Starts the host with <paramref name="environment"/> as it is, expecting it to stop by itself (a start-up failure), and waits for that.</summary>
+    public static async Task<ChildProcess> RunUntilExitAsync(IDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        var output = await Published.Value;
+        var process = ChildProcess.Start(Path.Combine(output, "FunctionHost"), output, environment);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.Process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Dispose();
+            throw new TimeoutException($"The host was still running after {timeout}:\n{process.Output}");
+        }
+
+        process.Process.WaitForExit(); // drains the output readers
+        return process;
     }
 
     /// <summary>
@@ -93,7 +130,7 @@ public sealed class PublishedHost : IDisposable
             : [Dotnet.Executable, typeof(WatchdogEmulator).Assembly.Location, "watchdog"];
         var process = ChildProcess.Start("unshare", output, merged, ["--pid", "--fork", "--kill-child", .. watchdog]);
         var pid1 = await NamespaceInitAsync(process);
-        var host = new PublishedHost(process, watchdogPort, pid1, scratch);
+        var host = new PublishedHost(process, watchdogPort, merged, pid1, scratch);
         await process.WaitForHttpAsync($"http://127.0.0.1:{hostPort}/_/health", TimeSpan.FromSeconds(30));
         await process.WaitForHttpAsync(host.Url + "/_/health", TimeSpan.FromSeconds(10));
         return host;

@@ -60,6 +60,24 @@ public sealed class OtlpHeadersSecretTest : IDisposable
         Assert.Null(configuration["OTEL_EXPORTER_OTLP_HEADERS"]);
     }
 
+    [Theory]
+    [InlineData(null)]          // the default name: absent is fine, a folder in its place is not
+    [InlineData("honeycomb")]
+    public void Apply_SecretIsAFolder_OneWarningSayingSo(string? named)
+    {
+        var name = named ?? "otel-exporter-otlp-headers";
+        Directory.CreateDirectory(Path.Combine(_secrets.FullName, name));
+        var configuration = Settings.Of(("CSHARP_OTEL_SECRETS_DIR", _secrets.FullName), ("CSHARP_OTEL_OTLP_HEADERS_SECRET", named));
+        var warnings = new ConfigurationWarnings();
+
+        OtlpHeadersSecret.Apply(configuration, warnings);
+
+        var warning = Assert.Single(warnings.All);
+        Assert.Equal(("CSHARP_OTEL_OTLP_HEADERS_SECRET", name), (warning.Variable, warning.Value));
+        Assert.Equal($"{Path.Combine(_secrets.FullName, name)} is a folder, not a file; no headers read from a secret", warning.Fallback);
+        Assert.Null(configuration["OTEL_EXPORTER_OTLP_HEADERS"]);
+    }
+
     [Fact]
     public void Apply_MalformedContent_WarnsWithoutRevealingIt()
     {
