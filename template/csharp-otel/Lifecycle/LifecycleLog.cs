@@ -28,9 +28,15 @@ internal static partial class LifecycleLog
     [LoggerMessage(8, LogLevel.Warning, "lifecycle: telemetry not flushed within {FlushTimeout} (telemetry_flush_timeout); unsent telemetry is lost")]
     public static partial void FlushTimedOut(ILogger logger, TimeSpan flushTimeout);
 
+    // Spans and log records: Items is "span(s)" or "log record(s)", QueueVariable OTEL_BSP_MAX_QUEUE_SIZE or OTEL_BLRP_MAX_QUEUE_SIZE.
     [LoggerMessage(9, LogLevel.Warning,
-        "lifecycle: {NotDelivered} span(s) not delivered in the last {Interval}: {QueueFull} export queue full (OTEL_BSP_MAX_QUEUE_SIZE), {Expired} collector unreachable for longer than {RetryTimeout}, {Rejected} rejected by the collector ({Total} since start)")]
-    public static partial void SpansNotDelivered(ILogger logger, long notDelivered, TimeSpan interval, long queueFull, long expired, TimeSpan retryTimeout, long rejected, long total);
+        "lifecycle: {NotDelivered} {Items} not delivered in the last {Interval}: {QueueFull} export queue full ({QueueVariable}), {Expired} collector unreachable for longer than {RetryTimeout}, {Rejected} rejected by the collector ({Total} since start)")]
+    public static partial void NotDelivered(ILogger logger, long notDelivered, string items, TimeSpan interval, long queueFull, string queueVariable, long expired, TimeSpan retryTimeout, long rejected, long total);
+
+    // Metrics have no export queue: the reader collects them again at the next interval.
+    [LoggerMessage(18, LogLevel.Warning,
+        "lifecycle: {NotDelivered} metric(s) not delivered in the last {Interval}: {Expired} collector unreachable for longer than {RetryTimeout}, {Rejected} rejected by the collector ({Total} since start)")]
+    public static partial void MetricsNotDelivered(ILogger logger, long notDelivered, TimeSpan interval, long expired, TimeSpan retryTimeout, long rejected, long total);
 
     [LoggerMessage(10, LogLevel.Error, "lifecycle: the function failed; answered 500 (trace {TraceId})")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string traceId);

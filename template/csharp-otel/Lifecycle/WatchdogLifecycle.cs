@@ -7,7 +7,7 @@ namespace FunctionHost.Lifecycle;
 /// How the host lives and dies behind of-watchdog: SIGTERM grace and drain (<see cref="WatchdogLifetime"/>),
 /// telemetry kept exported from the first signal on (<see cref="ShutdownFlush"/>), exec_timeout named in the span,
 /// failing functions and oversize requests (<see cref="RequestGuard"/>, Kestrel limits), and a periodic summary
-/// of dropped spans (<see cref="DroppedSpanReporter"/>). Settings: <see cref="LifecycleOptions"/>. RequestGuard's place in the pipeline: Hosting/RequestPipeline.cs.
+/// of telemetry not delivered (<see cref="DroppedTelemetryReporter"/>). Settings: <see cref="LifecycleOptions"/>. RequestGuard's place in the pipeline: Hosting/RequestPipeline.cs.
 /// </summary>
 internal static class WatchdogLifecycle
 {
@@ -18,7 +18,7 @@ internal static class WatchdogLifecycle
         builder.Services.AddSingleton<InflightRequests>();
         builder.Services.AddSingleton<ShutdownFlush>();
         builder.Services.AddSingleton<IHostLifetime, WatchdogLifetime>();
-        builder.Services.AddHostedService<DroppedSpanReporter>();
+        builder.Services.AddHostedService<DroppedTelemetryReporter>();
 
         // The host's stop deadline: the drain timer aborts what is left at DrainLimit; this only backs it up, 2 s
         // later, so the drain timer acts first.

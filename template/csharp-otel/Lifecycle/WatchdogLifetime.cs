@@ -124,7 +124,7 @@ internal sealed class WatchdogLifetime(
 
         // One snapshot, so the causes add up to the total even while the exporter thread is still giving up.
         var traces = monitor.Traces;
-        var (delivered, rejected, expired, abandoned, queueFull) = (traces.Delivered, traces.Rejected, traces.Expired, traces.Abandoned, monitor.SpansQueueFull);
+        var (delivered, rejected, expired, abandoned, queueFull) = (traces.Delivered, traces.Rejected, traces.Expired, traces.Abandoned, traces.QueueFull);
         var pending = Math.Max(0, monitor.SpansEnded - queueFull - delivered - rejected - expired - abandoned);
         var lost = queueFull + rejected + expired + abandoned + pending;
         var others = string.Concat(

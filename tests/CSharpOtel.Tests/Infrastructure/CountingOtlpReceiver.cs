@@ -9,17 +9,22 @@ using Microsoft.Extensions.Logging;
 namespace CSharpOtel.Tests.Infrastructure;
 
 /// <summary>
-/// A small real OTLP trace receiver on real Kestrel: OTLP/HTTP (HTTP/1.1) on one port and OTLP/gRPC (HTTP/2
-/// cleartext) on another, both fixed for its lifetime, so it can be stopped (connections aborted, port closed:
-/// connection refused) and started again on the same ports as a restarting collector is. It records the trace id
-/// of every span it accepts, in arrival order, and counts every export attempt; on command it answers with an
-/// HTTP status (and the gRPC status a gRPC server would send for it), optionally with Retry-After / RetryInfo.
-/// Unlike the Aspire Dashboard it keeps every span and restarts in milliseconds.
+/// A small real OTLP receiver on real Kestrel for traces, metrics and logs: OTLP/HTTP (HTTP/1.1) on one port and
+/// OTLP/gRPC (HTTP/2 cleartext) on another, both fixed for its lifetime, so it can be stopped (connections aborted,
+/// port closed: connection refused) and started again on the same ports as a restarting collector is. It records
+/// the trace id of every span and log record it accepts, in arrival order, and every data point of the sums
+/// (counters), and counts every export attempt with its items; on command it answers with an HTTP status (and the
+/// gRPC status a gRPC server would send for it), optionally with Retry-After / RetryInfo. Unlike the Aspire
+/// Dashboard it keeps everything and restarts in milliseconds.
 /// </summary>
 public sealed class CountingOtlpReceiver : IAsyncDisposable
 {
+    private static readonly string[] Signals = ["traces", "metrics", "logs"];
+    private static readonly string[] GrpcServices = ["trace.v1.TraceService", "metrics.v1.MetricsService", "logs.v1.LogsService"];
     private readonly ConcurrentQueue<string> _traceIds = new();
-    private readonly ConcurrentQueue<(DateTime At, int Status)> _attempts = new();
+    private readonly ConcurrentQueue<string> _logTraceIds = new();
+    private readonly ConcurrentQueue<SumPoint> _sumPoints = new();
+    private readonly ConcurrentQueue<(DateTime At, int Status, string Signal, int Items)> _attempts = new();
     private WebApplication? _app;
     private volatile int _status = 200;
     private TimeSpan? _retryAfter;
@@ -41,8 +46,14 @@ public sealed class CountingOtlpReceiver : IAsyncDisposable
     /// <summary>Trace ids of the spans accepted, in the order they arrived.</summary>
     public IReadOnlyList<string> TraceIds => _traceIds.ToList();
 
-    /// <summary>Every export request received, with the status it was answered.</summary>
-    public IReadOnlyList<(DateTime At, int Status)> Attempts => _attempts.ToList();
+    /// <summary>Trace ids of the log records accepted (empty for a record written outside a trace), in arrival order.</summary>
+    public IReadOnlyList<string> LogTraceIds => _logTraceIds.ToList();
+
+    /// <summary>The data points of every sum (counter) accepted, resent ones included.</summary>
+    public IReadOnlyList<SumPoint> SumPoints => _sumPoints.ToList();
+
+    /// <summary>Every export request received (signal: traces, metrics or logs), with the status it was answered and its item count.</summary>
+    public IReadOnlyList<(DateTime At, int Status, string Signal, int Items)> Attempts => _attempts.ToList();
 
     public static async Task<CountingOtlpReceiver> StartAsync()
     {
@@ -82,8 +93,13 @@ public sealed class CountingOtlpReceiver : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
-        app.MapPost("/v1/traces", context => ReceiveAsync(context, grpc: false));
-        app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", context => ReceiveAsync(context, grpc: true));
+        for (var i = 0; i < Signals.Length; i++)
+        {
+            var signal = Signals[i];
+            app.MapPost("/v1/" + signal, context => ReceiveAsync(context, grpc: false, signal));
+            app.MapPost($"/opentelemetry.proto.collector.{GrpcServices[i]}/Export", context => ReceiveAsync(context, grpc: true, signal));
+        }
+
         await app.StartAsync();
         _app = app;
     }
@@ -105,27 +121,36 @@ public sealed class CountingOtlpReceiver : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveAsync(HttpContext context, bool grpc)
+    private async Task ReceiveAsync(HttpContext context, bool grpc, string signal)
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
-        var status = _status;
-        _attempts.Enqueue((DateTime.UtcNow, status));
-        if (status != 200)
-        {
-            await RefuseAsync(context, grpc, status, _retryAfter);
-            return;
-        }
-
         var message = body.ToArray().AsMemory();
         if (grpc)
         {
             message = message[5..]; // the gRPC frame: compression flag, then a four-byte length
         }
 
-        foreach (var traceId in SpanTraceIds(message))
+        var status = _status;
+        _attempts.Enqueue((DateTime.UtcNow, status, signal, Items(message).Count()));
+        if (status != 200)
         {
-            _traceIds.Enqueue(traceId);
+            await RefuseAsync(context, grpc, status, _retryAfter);
+            return;
+        }
+
+        switch (signal)
+        {
+            case "traces":
+                SpanTraceIds(message).ForEach(_traceIds.Enqueue);
+                break;
+            case "logs":
+                // LogRecord: trace_id (9).
+                Items(message).Select(record => Id(record, 9)).ToList().ForEach(_logTraceIds.Enqueue);
+                break;
+            default:
+                SumPointsOf(message).ForEach(_sumPoints.Enqueue);
+                break;
         }
 
         if (grpc)
@@ -193,24 +218,84 @@ public sealed class CountingOtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>
-    /// The trace id of every span in an ExportTraceServiceRequest: resource_spans (1) → scope_spans (2) →
-    /// spans (2) → trace_id (1). Written independently of the host's counter, so the tests check it.
+    /// The trace id of every span in an ExportTraceServiceRequest: spans (see <see cref="Items"/>) → trace_id (1).
+    /// Written independently of the host's counter, so the tests check it.
     /// </summary>
     public static List<string> SpanTraceIds(ReadOnlyMemory<byte> request)
+        => Items(request).Select(span => Id(span, 1)).ToList();
+
+    private static string Id(ReadOnlyMemory<byte> item, int field) => Fields(item, field).Select(id => Convert.ToHexStringLower(id.Span)).FirstOrDefault() ?? "";
+
+    /// <summary>
+    /// The items of an export request of any signal: resource_spans / resource_metrics / resource_logs (1) →
+    /// scope_* (2) → spans / metrics / log_records (2).
+    /// </summary>
+    private static IEnumerable<ReadOnlyMemory<byte>> Items(ReadOnlyMemory<byte> request)
+        => Fields(request, 1).SelectMany(resource => Fields(resource, 2)).SelectMany(scope => Fields(scope, 2));
+
+    /// <summary>
+    /// The data points of every sum in an ExportMetricsServiceRequest: Metric name (1), sum (7) → data_points (1),
+    /// aggregation_temporality (2, 1 = delta); NumberDataPoint start_time_unix_nano (2), time_unix_nano (3), as_int (6).
+    /// </summary>
+    private static List<SumPoint> SumPointsOf(ReadOnlyMemory<byte> request)
     {
-        var ids = new List<string>();
-        foreach (var resource in Fields(request, 1))
+        var points = new List<SumPoint>();
+        foreach (var metric in Items(request))
         {
-            foreach (var scope in Fields(resource, 2))
+            var name = Fields(metric, 1).Select(n => System.Text.Encoding.UTF8.GetString(n.Span)).FirstOrDefault() ?? "";
+            foreach (var sum in Fields(metric, 7))
             {
-                foreach (var span in Fields(scope, 2))
+                var delta = Scalars(sum, 2).FirstOrDefault() == 1;
+                foreach (var point in Fields(sum, 1))
                 {
-                    ids.Add(Fields(span, 1).Select(id => Convert.ToHexStringLower(id.Span)).FirstOrDefault() ?? "");
+                    var fixed64 = Scalars(point, 2, 3, 6).ToList();
+                    points.Add(new SumPoint(name, delta, fixed64[0], fixed64[1], (long)fixed64[2]));
                 }
             }
         }
 
-        return ids;
+        return points;
+    }
+
+    /// <summary>The varint or fixed64 values of the fields numbered <paramref name="wanted"/>, in that order (0 for an absent one).</summary>
+    private static IEnumerable<ulong> Scalars(ReadOnlyMemory<byte> message, params int[] wanted)
+    {
+        var values = new ulong[wanted.Length];
+        var position = 0;
+        while (position < message.Length)
+        {
+            var tag = ReadVarint(message.Span, ref position);
+            var index = Array.IndexOf(wanted, (int)(tag >> 3));
+            ulong value;
+            switch ((int)(tag & 7))
+            {
+                case 0:
+                    value = ReadVarint(message.Span, ref position);
+                    break;
+                case 1:
+                    value = BitConverter.ToUInt64(message.Span.Slice(position, 8));
+                    position += 8;
+                    break;
+                case 5:
+                    value = BitConverter.ToUInt32(message.Span.Slice(position, 4));
+                    position += 4;
+                    break;
+                case 2:
+                    var length = (int)ReadVarint(message.Span, ref position);
+                    value = 0;
+                    position += length;
+                    break;
+                default:
+                    throw new InvalidDataException("unexpected wire type " + (tag & 7));
+            }
+
+            if (index >= 0)
+            {
+                values[index] = value;
+            }
+        }
+
+        return values;
     }
 
     private static IEnumerable<ReadOnlyMemory<byte>> Fields(ReadOnlyMemory<byte> message, int wanted)
@@ -261,3 +346,6 @@ public sealed class CountingOtlpReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 }
+
+/// <summary>One data point of a sum: its metric, whether it is a delta, its interval and its value.</summary>
+public sealed record SumPoint(string Metric, bool Delta, ulong StartTime, ulong Time, long Value);

@@ -23,14 +23,21 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
     public async Task CollectorRestart_SteadyTraffic_NothingLost_InOrder_WarnedOnce_RecoveryLogged(string protocol)
     {
         await using var receiver = await CountingOtlpReceiver.StartAsync();
-        // An outage longer than the SDK's own export deadline (since 1.21: OTEL_EXPORTER_OTLP_TIMEOUT and
-        // OTEL_BSP_EXPORT_TIMEOUT end a whole export), so only the template's retry timeout keeps the batch.
+        // All three signals from one process, each with its own exporter and retries. The outage is longer than the
+        // SDK's own export deadlines (since 1.21: OTEL_EXPORTER_OTLP_TIMEOUT with OTEL_BSP_EXPORT_TIMEOUT,
+        // OTEL_METRIC_EXPORT_TIMEOUT or OTEL_BLRP_EXPORT_TIMEOUT end a whole export), so only the template's retry
+        // timeout keeps the data. Metrics go as deltas: a lost cumulative export would be hidden by the next one,
+        // which carries the running total; a lost delta is missing from the sum for good.
         using var host = await StartHostAsync(receiver, protocol,
-            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2000"), ("OTEL_BSP_EXPORT_TIMEOUT", "3000"));
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2000"), ("OTEL_BSP_EXPORT_TIMEOUT", "3000"),
+            ("OTEL_METRICS_EXPORTER", "otlp"), ("OTEL_METRIC_EXPORT_INTERVAL", "500"), ("OTEL_METRIC_EXPORT_TIMEOUT", "3000"),
+            ("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"),
+            ("OTEL_LOGS_EXPORTER", "otlp"), ("OTEL_BLRP_SCHEDULE_DELAY", "200"), ("OTEL_BLRP_EXPORT_TIMEOUT", "3000"));
         using var client = TracedLoad.NewClient();
 
+        // Each request to /signals ends a span, writes a log record in its trace and adds 1 to the counter test.requests.
         using var traffic = new CancellationTokenSource();
-        var sent = SteadyTrafficAsync(client, host.Url + "/", traffic.Token);
+        var sent = SteadyTrafficAsync(client, host.Url + "/signals", traffic.Token);
         await Task.Delay(TimeSpan.FromSeconds(2));
         await receiver.StopAsync();
         var outage = Stopwatch.StartNew();
@@ -43,23 +50,34 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
 
         Assert.True(results.All(r => r.Status == HttpStatusCode.OK), TracedLoad.Describe(results));
         var ids = results.Select(r => r.TraceId).ToList();
-        var arrived = await receiver.WaitForAsync(ids, TimeSpan.FromSeconds(20));
-        log.WriteLine($"{protocol}: {results.Count} requests answered 200, {arrived} spans delivered, {ids.Count - arrived} lost; " +
-                      $"{receiver.Attempts.Count} export attempts");
-        Assert.Equal(ids.Count, arrived);
+        string Lost() => $"{protocol}: {results.Count} requests answered 200; lost: {ids.Count - receiver.TraceIds.Intersect(ids).Count()} spans, " +
+            $"{ids.Count - receiver.LogTraceIds.Intersect(ids).Count()} log records, {ids.Count - Counted(receiver)} of the counter's {ids.Count}; " +
+            $"{receiver.Attempts.Count} export attempts";
+        await Poll.UntilAsync(
+            () => receiver.TraceIds.Intersect(ids).Count() == ids.Count && receiver.LogTraceIds.Intersect(ids).Count() == ids.Count && Counted(receiver) >= ids.Count,
+            TimeSpan.FromSeconds(20), Lost);
+        log.WriteLine(Lost());
+        Assert.Equal(ids.Count, Counted(receiver));
 
-        // Delivered in the order the requests were sent: the failed batch went again before newer spans.
-        var order = receiver.TraceIds.Where(ids.Contains).Distinct().ToList();
-        Assert.Equal(ids, order);
+        // Delivered in the order the requests were sent: the failed batch went again before newer spans and records.
+        Assert.Equal(ids, receiver.TraceIds.Where(ids.Contains).Distinct().ToList());
+        Assert.Equal(ids, receiver.LogTraceIds.Where(ids.Contains).Distinct().ToList());
 
-        await host.WaitForOutputAsync("delivered again after", TimeSpan.FromSeconds(10));
-        Assert.Equal(1, Lines(host.Output, "export: traces to ").Count(l => l.Contains("failed:", StringComparison.Ordinal)));
-        var warning = Assert.Single(Lines(host.Output, "failed:"));
-        Assert.Contains(protocol == "grpc" ? receiver.GrpcEndpoint : receiver.HttpEndpoint, warning, StringComparison.Ordinal);
-        Assert.Contains("retrying for up to", warning, StringComparison.Ordinal);
-        log.WriteLine(warning);
-        log.WriteLine(Assert.Single(Lines(host.Output, "delivered again after")));
+        foreach (var signal in new[] { "traces", "metrics", "logs" })
+        {
+            await host.WaitForOutputAsync($"export: {signal} to {(protocol == "grpc" ? receiver.GrpcEndpoint : receiver.HttpEndpoint)}", TimeSpan.FromSeconds(10));
+            var lines = Lines(host.Output, $"export: {signal} to ");
+            var warning = Assert.Single(lines, l => l.Contains("failed:", StringComparison.Ordinal));
+            Assert.Contains("retrying for up to", warning, StringComparison.Ordinal);
+            log.WriteLine(warning);
+            await Poll.UntilAsync(() => Lines(host.Output, $"export: {signal} to ").Any(l => l.Contains("delivered again after", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10), () => $"no recovery line for {signal}:\n{host.Output}");
+        }
     }
+
+    /// <summary>The sum of the counter test.requests over its delta points, each interval once (a resent export is not counted twice).</summary>
+    private static long Counted(CountingOtlpReceiver receiver)
+        => receiver.SumPoints.Where(p => p.Metric == "test.requests" && p.Delta).DistinctBy(p => (p.StartTime, p.Time)).Sum(p => p.Value);
 
     [Theory]
     [InlineData("http/protobuf", 503)]
@@ -152,6 +170,57 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task MetricsAndLogsNotDelivered_SummarisedPerSignal_WithTheirCounts()
+    {
+        await using var receiver = await CountingOtlpReceiver.StartAsync();
+        using var host = await StartHostAsync(receiver, "http/protobuf",
+            ("OTEL_METRICS_EXPORTER", "otlp"), ("OTEL_METRIC_EXPORT_INTERVAL", "500"),
+            ("OTEL_LOGS_EXPORTER", "otlp"), ("OTEL_BLRP_SCHEDULE_DELAY", "200"),
+            ("OTEL_BLRP_MAX_QUEUE_SIZE", "20"), ("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "20"),
+            ("dropped_spans_report_interval", "1s"));
+        using var client = TracedLoad.NewClient();
+
+        // Rejected: every export is answered 400 and not retried. Only the host's start-up lines and the function
+        // write log records (the export and summary lines are not exported), so their count comes to rest and the
+        // summary's total must equal what the receiver refused. Metrics keep coming every 500 ms: the host counts a
+        // refusal once the answer is back, so its total never runs ahead of the receiver's.
+        receiver.Answer(400);
+        for (var i = 0; i < 10; i++)
+        {
+            await TracedLoad.SendAsync(client, host.Url + "/signals");
+        }
+
+        await Poll.UntilAsync(() => Refused(receiver, "logs") >= 10 && Totals(host, "log record(s)").LastOrDefault() == Refused(receiver, "logs"),
+            TimeSpan.FromSeconds(10), () => $"{Refused(receiver, "logs")} log records refused, summaries: {string.Join(", ", Totals(host, "log record(s)"))}\n{host.Output}");
+        await host.WaitForOutputAsync("metric(s) not delivered in the last 00:00:01", TimeSpan.FromSeconds(10));
+        var metrics = Lines(host.Output, "metric(s) not delivered").Last();
+        Assert.Contains("rejected by the collector", metrics, StringComparison.Ordinal);
+        Assert.InRange(Totals(host, "metric(s)").Last(), 1, Refused(receiver, "metrics"));
+        log.WriteLine(Lines(host.Output, "log record(s) not delivered").Last());
+        log.WriteLine(metrics);
+
+        // Queue full: the collector away, the one batch being retried holds the exporter, and 60 records meet a queue of 20.
+        await receiver.StopAsync();
+        for (var i = 0; i < 60; i++)
+        {
+            await TracedLoad.SendAsync(client, host.Url + "/signals");
+        }
+
+        await Poll.UntilAsync(() => Lines(host.Output, "export queue full (OTEL_BLRP_MAX_QUEUE_SIZE)").Any(l => !l.Contains(": 0 export queue full", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), () => host.Output);
+        var queueFull = Lines(host.Output, "export queue full (OTEL_BLRP_MAX_QUEUE_SIZE)").Last(l => !l.Contains(": 0 export queue full", StringComparison.Ordinal));
+        log.WriteLine(queueFull);
+        Assert.Contains("log record(s) not delivered", queueFull, StringComparison.Ordinal);
+    }
+
+    private static int Refused(CountingOtlpReceiver receiver, string signal)
+        => receiver.Attempts.Where(a => a.Signal == signal && a.Status != 200).Sum(a => a.Items);
+
+    /// <summary>The "since start" totals of a signal's summary lines, in order.</summary>
+    private static List<long> Totals(PublishedHost host, string items)
+        => Lines(host.Output, items + " not delivered").Select(l => long.Parse(TotalPattern().Match(l).Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+
+    [Fact]
     public async Task ShutdownDuringOutage_EndsWithinFlushBound_ReportsUndelivered()
     {
         await using var receiver = await CountingOtlpReceiver.StartAsync();
@@ -240,6 +309,9 @@ public sealed partial class ExportRetryTest(ITestOutputHelper log)
 
     [GeneratedRegex(@"(\d+) cut off by shutdown, (\d+) still queued at exit")]
     private static partial Regex CausesPattern();
+
+    [GeneratedRegex(@"\((\d+) since start\)")]
+    private static partial Regex TotalPattern();
 
     private static List<string> Lines(string output, string containing)
         => output.Split('\n').Where(l => l.Contains(containing, StringComparison.Ordinal)).ToList();

@@ -17,7 +17,6 @@ internal sealed class ExportMonitor
     private readonly MeterListener _listener = new();
     private ILogger? _logger;
     private long _spansEnded;
-    private long _spansQueueFull;
 
     public ExportMonitor(TimeSpan retryTimeout)
     {
@@ -46,31 +45,34 @@ internal sealed class ExportMonitor
 
     public void SpanEnded() => Interlocked.Increment(ref _spansEnded);
 
-    /// <summary>Spans the batch processor dropped (queue full, or ended after shutdown).</summary>
-    public long SpansQueueFull => Interlocked.Read(ref _spansQueueFull);
-
     /// <summary>
-    /// Starts logging; start-up problems noticed before a logger existed are logged now. Counts dropped spans from
-    /// the SDK's own self-observability counter, so nothing in the span path changes: the SDK reports the spans its
-    /// processor handled (otel.sdk.processor.span.processed, in its experimental meter), with error.type
-    /// ("queue_full") on the dropped ones.
+    /// Starts logging; start-up problems noticed before a logger existed are logged now. Counts dropped spans and log
+    /// records from the SDK's own self-observability counters, so nothing in their path changes: the SDK reports what
+    /// its batch processors handled (otel.sdk.processor.span.processed and .log.processed, in its experimental
+    /// meter), with error.type ("queue_full", "already_shutdown") on the dropped ones.
     /// </summary>
     public void Start(ILogger logger)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == "otel.sdk.experimental" && instrument.Name == "otel.sdk.processor.span.processed")
+            var export = instrument.Meter.Name != "otel.sdk.experimental" ? null : instrument.Name switch
             {
-                listener.EnableMeasurementEvents(instrument);
+                "otel.sdk.processor.span.processed" => Traces,
+                "otel.sdk.processor.log.processed" => Logs,
+                _ => null,
+            };
+            if (export is not null)
+            {
+                listener.EnableMeasurementEvents(instrument, export);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, export) =>
         {
             foreach (var tag in tags)
             {
                 if (tag.Key == "error.type")
                 {
-                    Interlocked.Add(ref _spansQueueFull, value);
+                    ((SignalExport)export!).OnQueueFull(value);
                     return;
                 }
             }

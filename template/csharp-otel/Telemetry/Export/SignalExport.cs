@@ -1,13 +1,14 @@
 namespace FunctionHost.Telemetry.Export;
 
 /// <summary>
-/// The export record of one signal: how many items were delivered, rejected, or given up after the retry
-/// timeout, and whether exports are failing now. It logs one warning when exports start failing and one line
+/// The export record of one signal: how many items were delivered, dropped by a full export queue, rejected, or
+/// given up after the retry timeout, and whether exports are failing now. It logs one warning when exports start failing and one line
 /// when they succeed again, never one per batch. Called from the signal's exporter thread only.
 /// </summary>
 internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
 {
     private long _delivered;
+    private long _queueFull;
     private long _rejected;
     private long _expired;
     private long _abandoned;
@@ -16,6 +17,9 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
     public ExportSignal Signal => signal;
 
     public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Items the batch processor dropped (queue full, or ended after shutdown), counted by the SDK.</summary>
+    public long QueueFull => Interlocked.Read(ref _queueFull);
 
     /// <summary>Items the collector refused with a non-retryable answer.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
@@ -26,10 +30,12 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
     /// <summary>Items whose retries were cut short by shutdown.</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
 
-    public long NotDelivered => Rejected + Expired + Abandoned;
+    public long NotDelivered => QueueFull + Rejected + Expired + Abandoned;
 
     /// <summary>True once an export has succeeded: a later protocol error is then a restart, not a mismatch.</summary>
     public bool EverDelivered { get; private set; }
+
+    public void OnQueueFull(long count) => Interlocked.Add(ref _queueFull, count);
 
     public void OnDelivered(int count, string endpoint)
     {
@@ -74,12 +80,12 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
     private static string Hint(ExportVerdict verdict) => verdict.Hint is null ? "" : " (" + verdict.Hint + ")";
 }
 
-/// <summary>The three OTLP signals, with the words the export lines use for them.</summary>
-internal sealed record ExportSignal(string Name, string Items, string HttpPath)
+/// <summary>The three OTLP signals, with the words the export lines use for them; metrics have no export queue.</summary>
+internal sealed record ExportSignal(string Name, string Items, string HttpPath, string? QueueVariable)
 {
-    public static readonly ExportSignal Traces = new("traces", "span(s)", "v1/traces");
-    public static readonly ExportSignal Metrics = new("metrics", "metric(s)", "v1/metrics");
-    public static readonly ExportSignal Logs = new("logs", "log record(s)", "v1/logs");
+    public static readonly ExportSignal Traces = new("traces", "span(s)", "v1/traces", "OTEL_BSP_MAX_QUEUE_SIZE");
+    public static readonly ExportSignal Metrics = new("metrics", "metric(s)", "v1/metrics", null);
+    public static readonly ExportSignal Logs = new("logs", "log record(s)", "v1/logs", "OTEL_BLRP_MAX_QUEUE_SIZE");
 
     public override string ToString() => Name;
 }

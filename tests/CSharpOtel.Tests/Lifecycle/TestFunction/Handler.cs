@@ -5,11 +5,16 @@ namespace Function;
 /// /slow?ms=N answers after N ms, or stops when its token is cancelled; /ignore?ms=N answers after N ms whatever
 /// happens meanwhile (a function that ignores its token); /throw fails; /wait-cancel waits until the request is
 /// aborted; /echo reads the body; /call?url=U calls U with a client from IHttpClientFactory and answers 502 when
-/// that call fails.
+/// that call fails; /signals logs one line (a log record in the request's trace) and adds 1 to the counter
+/// test.requests.
 /// </summary>
 public class Handler(ILogger<Handler> logger)
 {
     public const string SecretText = "secret-exception-text-4711";
+
+    // The host exports the meter named "Function".
+    private static readonly System.Diagnostics.Metrics.Counter<long> Requests =
+        new System.Diagnostics.Metrics.Meter("Function").CreateCounter<long>("test.requests");
 
     public static void Initialize(WebApplicationBuilder builder) => builder.Services.AddHttpClient();
 
@@ -61,6 +66,11 @@ public class Handler(ILogger<Handler> logger)
                     context.Response.StatusCode = StatusCodes.Status502BadGateway;
                 }
 
+                return;
+            case "/signals":
+                logger.LogInformation("signals request");
+                Requests.Add(1);
+                await context.Response.WriteAsync("ok", cancellationToken);
                 return;
             default:
                 await context.Response.WriteAsync("ok", cancellationToken);

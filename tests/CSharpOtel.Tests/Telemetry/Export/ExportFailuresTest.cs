@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Resources;
 using FunctionHost.Telemetry.Export;
 
 namespace CSharpOtel.Tests.Telemetry.Export;
@@ -81,5 +82,22 @@ public sealed class ExportFailuresTest
         Assert.False(before.Retryable);
         Assert.Contains("OTEL_EXPORTER_OTLP_PROTOCOL=grpc", before.Hint, StringComparison.Ordinal);
         Assert.True(ExportFailures.Of(garbled, TimeSpan.FromSeconds(10), grpc: false, everDelivered: true).Retryable);
+    }
+
+    [Fact]
+    public void UnfinishedHttp2Handshake_MismatchBeforeFirstDelivery_RestartAfter()
+    {
+        // What SocketsHttpHandler throws, now and then, for HTTP/2 sent to an HTTP/1.1-only port: the server's GOAWAY
+        // shut the new connection before the request had a stream. No HttpRequestError, no inner exception; the
+        // message is the runtime's own, so a change of its wording fails here.
+        var message = new ResourceManager("FxResources.System.Net.Http.SR", typeof(HttpClient).Assembly).GetString("net_http_http2_connection_not_established");
+        Assert.NotNull(message);
+        var handshake = new HttpRequestException(message);
+
+        var before = ExportFailures.Of(handshake, TimeSpan.FromSeconds(10), grpc: true, everDelivered: false);
+        Assert.False(before.Retryable);
+        Assert.Equal("the endpoint does not speak OTLP/gRPC (HTTP/2)", before.Cause);
+        Assert.Contains("OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", before.Hint, StringComparison.Ordinal);
+        Assert.True(ExportFailures.Of(handshake, TimeSpan.FromSeconds(10), grpc: true, everDelivered: true).Retryable);
     }
 }
