@@ -145,7 +145,7 @@ internal static class Variables
         new(ReadTimeout, Seconds(DefaultReadTimeout), "the watchdog's limit on reading a request"),
         new(MaxInflight, "0", "the watchdog's limit on concurrent invocations (429 beyond, never reaching the host); the host says when it runs at it; 0: no limit"),
         new(TelemetryFlushTimeout, Seconds(DefaultTelemetryFlushTimeout), "the bound on flushing telemetry at shutdown"),
-        new(DroppedSpansReportInterval, Seconds(DefaultDroppedSpansReportInterval), "how often dropped spans are reported"),
+        new(DroppedSpansReportInterval, Seconds(DefaultDroppedSpansReportInterval), "how often telemetry not delivered is reported"),
         new(MaxRequestBodySize, Number(DefaultMaxRequestBodySize), "largest request body in bytes (413 beyond); 0: no limit"),
         new(MaxRequestHeadersTotalSize, Number(DefaultMaxRequestHeadersTotalSize), "largest total size of request headers in bytes (431 beyond)"),
         new(MaxRequestHeaderCount, Number(DefaultMaxRequestHeaderCount), "most request headers (431 beyond)"),
