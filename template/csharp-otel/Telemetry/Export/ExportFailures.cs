@@ -54,7 +54,7 @@ internal static class ExportFailures
             401 or 403 => new ExportVerdict(cause, HeadersHint, Retryable: false),
             404 when grpc => new ExportVerdict(cause, NotGrpcHint, Retryable: false),
             404 => new ExportVerdict(cause, $"check the path: OTEL_EXPORTER_OTLP_ENDPOINT gets /{signal.HttpPath} appended, OTEL_EXPORTER_OTLP_{signal.Name.ToUpperInvariant()}_ENDPOINT is used as given", Retryable: false),
-            413 => new ExportVerdict(cause, "the batch is larger than the collector accepts; lower OTEL_BSP_MAX_EXPORT_BATCH_SIZE", Retryable: false),
+            413 => new ExportVerdict(cause, $"the batch is larger than the collector accepts; lower {signal.BatchVariable}", Retryable: false),
             400 or 415 or 505 => new ExportVerdict(cause, ProtocolHint(grpc), Retryable: false),
             _ => new ExportVerdict(cause, null, Retryable: false),
         };

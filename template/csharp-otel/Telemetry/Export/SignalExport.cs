@@ -81,11 +81,11 @@ internal sealed class SignalExport(ExportSignal signal, ExportMonitor monitor)
 }
 
 /// <summary>The three OTLP signals, with the words the export lines use for them; metrics have no export queue.</summary>
-internal sealed record ExportSignal(string Name, string Items, string HttpPath, string? QueueVariable)
+internal sealed record ExportSignal(string Name, string Items, string HttpPath, string? QueueVariable, string BatchVariable)
 {
-    public static readonly ExportSignal Traces = new("traces", "span(s)", "v1/traces", "OTEL_BSP_MAX_QUEUE_SIZE");
-    public static readonly ExportSignal Metrics = new("metrics", "metric(s)", "v1/metrics", null);
-    public static readonly ExportSignal Logs = new("logs", "log record(s)", "v1/logs", "OTEL_BLRP_MAX_QUEUE_SIZE");
+    public static readonly ExportSignal Traces = new("traces", "span(s)", "v1/traces", "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE");
+    public static readonly ExportSignal Metrics = new("metrics", "metric(s)", "v1/metrics", null, "OTEL_METRIC_EXPORT_MAX_BATCH_SIZE");
+    public static readonly ExportSignal Logs = new("logs", "log record(s)", "v1/logs", "OTEL_BLRP_MAX_QUEUE_SIZE", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE");
 
     public override string ToString() => Name;
 }

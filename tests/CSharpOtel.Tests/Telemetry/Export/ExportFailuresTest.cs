@@ -35,6 +35,17 @@ public sealed class ExportFailuresTest
     }
 
     [Theory]
+    [InlineData("traces", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE")]
+    [InlineData("metrics", "OTEL_METRIC_EXPORT_MAX_BATCH_SIZE")]
+    [InlineData("logs", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE")]
+    public void Http413_HintNamesTheSignalsBatchSize(string signal, string variable)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.RequestEntityTooLarge);
+        var export = new[] { ExportSignal.Traces, ExportSignal.Metrics, ExportSignal.Logs }.Single(s => s.Name == signal);
+        Assert.EndsWith("lower " + variable, ExportFailures.Of(response, export, grpc: false)!.Hint, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("14", null, true)]  // UNAVAILABLE
     [InlineData("4", null, true)]   // DEADLINE_EXCEEDED
     [InlineData("8", null, false)]  // RESOURCE_EXHAUSTED without RetryInfo: the collector did not say it will recover
