@@ -18,6 +18,7 @@ DRAIN="${BENCH_DRAIN:-7}"                  # seconds for the batch exporter to f
 ROUNDS="${BENCH_ROUNDS:-3}"                # alternating rounds over the variants; the tables show the median
 VARIANTS="${BENCH_VARIANTS:-bare template disabled handwritten}"
 COLD="${BENCH_COLD:-1}"                    # 0 skips the cold-start part (and the Native AOT publish)
+PACED="${BENCH_PACED:-}"                   # paced connections (about 95 req/s each); set, it skips the saturation phase
 CLK_TCK="$(getconf CLK_TCK)"
 
 for tool in wrk curl dotnet clang taskset; do
@@ -215,11 +216,10 @@ wrk_errors() { awk '/Non-2xx|Socket errors/ {print}' "$1" | tr '\n' ' '; }
 
 declare -A R
 traced() { case "$1" in bare|bare-*|disabled) return 1 ;; *) return 0 ;; esac; }
-# One round of one variant: saturation, then half saturation in a fresh process. Figures go to R[variant.key.round].
-load_variant() { # variant round
-  local v="$1" r="$2" port service out sent t0 t1 reqs half_c before gc0 gc1 idle0 idle1
+# Saturation, in a fresh process: BENCH_CONNECTIONS unpaced connections after the same load as warm-up.
+saturate_variant() { # variant round
+  local v="$1" r="$2" port service out sent t0 t1 reqs before gc0 gc1 idle0 idle1
   port=$(free_port); service="bench-$v-$r"
-  log "load $v (round $r)"
   start_host "$v" "$service" "$port"
   before=$(spans_received)
   first_response_ms "$(now_ns)" "$port" > /dev/null
@@ -246,9 +246,15 @@ load_variant() { # variant round
   R[$v.sat_sent.$r]=$sent
   if traced "$v"; then sleep "$DRAIN"; R[$v.sat_received.$r]=$(spans_settled "$before" "$sent"); fi
   stop_host
+}
+# One round of one variant: saturation (unless BENCH_PACED), then half saturation in a fresh process. Figures go to R[variant.key.round].
+load_variant() { # variant round
+  local v="$1" r="$2" port service out sent t0 t1 reqs half_c before gc0 gc1
+  log "load $v (round $r)"
+  [ -n "$PACED" ] || saturate_variant "$v" "$r"
   # Half saturation, in a fresh process: paced connections (10 ms between requests each), as many as give about
-  # half this round's saturation req/s.
-  half_c=$(awk -v r="${R[$v.rps.$r]}" 'BEGIN { c = int(r / 2 * 0.0105 + 0.5); print (c < 1 ? 1 : c) }')
+  # half this round's saturation req/s (or BENCH_PACED of them).
+  half_c=${PACED:-$(awk -v r="${R[$v.rps.$r]}" 'BEGIN { c = int(r / 2 * 0.0105 + 0.5); print (c < 1 ? 1 : c) }')}
   port=$(free_port); service="bench-$v-$r-half"
   start_host "$v" "$service" "$port"
   before=$(spans_received)
@@ -288,7 +294,7 @@ med() { # variant key [field]
       print text[int((n + 1) / 2)]
     }'
 }
-bytes_rounds() { local r out=(); for r in $(seq "$ROUNDS"); do out+=("$(echo "${R[$1.gc.$r]:-?}" | cut -d' ' -f1)"); done; echo "${out[*]}"; }
+bytes_rounds() { local r out=(); for r in $(seq "$ROUNDS"); do out+=("$(echo "${R[$1.$2.$r]:-?}" | cut -d' ' -f1)"); done; echo "${out[*]}"; } # variant gc|half_gc
 all_rounds() { local v="$1" k="$2" r out=(); for r in $(seq "$ROUNDS"); do out+=("${R[$v.$k.$r]:-?}"); done; echo "${out[*]}"; }
 
 COLD_VARIANTS="bare template-plain template-r2r template template-aot"
@@ -372,16 +378,18 @@ BSP="the image's environment from the Dockerfile (${IMAGE_ENV[*]:-nothing}) and,
   echo "- Template variants run with $BSP; the hand-written one with the SDK's defaults"
   echo "${BENCH_NOTE:+- Note: $BENCH_NOTE}"
   echo
-  echo "### At saturation (median of $ROUNDS rounds)"
-  echo
-  echo "| | req/s | p50 | p99 | CPU µs/request | × $BASE | bytes/request | gen0 / gen1 / gen2 per 10k requests | GC pause ms per 10k | idle RSS MB | peak RSS MB | spans sent / received |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"
-  for v in $VARIANTS; do
-    spans="–"; traced "$v" && spans="$(med "$v" sat_sent) / $(med "$v" sat_received)"
-    echo "| $(label "$v") | $(med "$v" rps) | $(med "$v" p50) | $(med "$v" p99) | $(med "$v" cpu_us) | $(ratio "$(med "$v" cpu_us)" "$(med "$BASE" cpu_us)") | $(med "$v" gc 1) | $(med "$v" gc 2) / $(med "$v" gc 3) / $(med "$v" gc 4) | $(med "$v" gc 5) | $(med "$v" idle_rss) | $(med "$v" peak_rss) | $spans |"
-  done
-  echo
-  echo "### Paced at about half saturation (median of $ROUNDS rounds)"
+  if [ -z "$PACED" ]; then
+    echo "### At saturation (median of $ROUNDS rounds)"
+    echo
+    echo "| | req/s | p50 | p99 | CPU µs/request | × $BASE | bytes/request | gen0 / gen1 / gen2 per 10k requests | GC pause ms per 10k | idle RSS MB | peak RSS MB | spans sent / received |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"
+    for v in $VARIANTS; do
+      spans="–"; traced "$v" && spans="$(med "$v" sat_sent) / $(med "$v" sat_received)"
+      echo "| $(label "$v") | $(med "$v" rps) | $(med "$v" p50) | $(med "$v" p99) | $(med "$v" cpu_us) | $(ratio "$(med "$v" cpu_us)" "$(med "$BASE" cpu_us)") | $(med "$v" gc 1) | $(med "$v" gc 2) / $(med "$v" gc 3) / $(med "$v" gc 4) | $(med "$v" gc 5) | $(med "$v" idle_rss) | $(med "$v" peak_rss) | $spans |"
+    done
+    echo
+  fi
+  echo "### Paced at $( [ -n "$PACED" ] && echo "$PACED connections (BENCH_PACED; saturation not run)" || echo "about half saturation") (median of $ROUNDS rounds)"
   echo
   echo "| | paced req/s | p99 | CPU µs/request | × $BASE | bytes/request | gen0 / gen1 / gen2 per 10k requests | peak RSS MB | spans sent / received / dropped |"
   echo "|---|---:|---:|---:|---:|---:|---|---:|---:|"
@@ -398,10 +406,10 @@ BSP="the image's environment from the Dockerfile (${IMAGE_ENV[*]:-nothing}) and,
   echo "requests wrk completed. Bytes/request and collections: the runtime's own counters read inside the process"
   echo "(bench/GcProbe) before and after the same run; they do not depend on how busy the machine is, CPU times do."
   echo
-  echo "Every round, to show the spread (CPU µs/request at saturation; paced; bytes/request at saturation; JIT compilation time inside the measured seconds, which a long enough warm-up makes about equal across hosts):"
+  echo "Every round, to show the spread (CPU µs/request at saturation; paced; bytes/request at saturation; paced; JIT compilation time inside the measured seconds, which a long enough warm-up makes about equal across hosts):"
   echo
   for v in $VARIANTS; do
-    echo "- $v: $(all_rounds "$v" cpu_us); paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v"); ms the JIT spent inside the measured seconds $(all_rounds "$v" jit); paced $(all_rounds "$v" half_jit)"
+    echo "- $v: $(all_rounds "$v" cpu_us); paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v" gc); paced $(bytes_rounds "$v" half_gc); ms the JIT spent inside the measured seconds $(all_rounds "$v" jit); paced $(all_rounds "$v" half_jit)"
   done
   for v in $VARIANTS; do
     for r in $(seq "$ROUNDS"); do
@@ -430,13 +438,16 @@ BSP="the image's environment from the Dockerfile (${IMAGE_ENV[*]:-nothing}) and,
     echo
     echo "| goal | target | measured |"
     echo "|---|---|---|"
-    echo "| CPU/request paced at half saturation, tracing on vs bare | ≤ 1.10 | $(ratio "$(med template half_cpu_us)" "$(med bare half_cpu_us)") |"
-    echo "| CPU/request at saturation, tracing on vs bare | ≤ 1.25 | $(ratio "$(med template cpu_us)" "$(med bare cpu_us)") |"
-    [[ " $VARIANTS " == *" handwritten "* ]] && echo "| CPU/request at saturation, tracing on vs hand-written | ≤ 0.85 | $(ratio "$(med template cpu_us)" "$(med handwritten cpu_us)") |"
-    [[ " $VARIANTS " == *" handwritten "* ]] && echo "| bytes/request at saturation, tracing on vs hand-written | < 1.00 | $(ratio "$(med template gc 1)" "$(med handwritten gc 1)") ($(med template gc 1) against $(med handwritten gc 1)) |"
+    echo "| CPU/request paced$( [ -n "$PACED" ] || echo " at half saturation"), tracing on vs bare | ≤ 1.10 | $(ratio "$(med template half_cpu_us)" "$(med bare half_cpu_us)") |"
+    if [ -z "$PACED" ]; then
+      echo "| CPU/request at saturation, tracing on vs bare | ≤ 1.25 | $(ratio "$(med template cpu_us)" "$(med bare cpu_us)") |"
+      [[ " $VARIANTS " == *" handwritten "* ]] && echo "| CPU/request at saturation, tracing on vs hand-written | ≤ 0.85 | $(ratio "$(med template cpu_us)" "$(med handwritten cpu_us)") |"
+      [[ " $VARIANTS " == *" handwritten "* ]] && echo "| bytes/request at saturation, tracing on vs hand-written | < 1.00 | $(ratio "$(med template gc 1)" "$(med handwritten gc 1)") ($(med template gc 1) against $(med handwritten gc 1)) |"
+    fi
+    [[ " $VARIANTS " == *" handwritten "* ]] && echo "| bytes/request paced, tracing on vs hand-written | < 1.00 | $(ratio "$(med template half_gc 1)" "$(med handwritten half_gc 1)") ($(med template half_gc 1) against $(med handwritten half_gc 1)) |"
     # Received can exceed sent by the warm-up's spans still queued when the phase began: that is not a negative drop.
     d=$(( $(med template half_sent) - $(med template half_received) ))
-    echo "| spans dropped when paced (about half saturation) | 0 | $(( d > 0 ? d : 0 )) of $(med template half_sent)$( [ "$d" -lt 0 ] && echo " ($(( -d )) more received: warm-up spans)" ) |"
+    echo "| spans dropped when paced$( [ -n "$PACED" ] || echo " (about half saturation)") | 0 | $(( d > 0 ? d : 0 )) of $(med template half_sent)$( [ "$d" -lt 0 ] && echo " ($(( -d )) more received: warm-up spans)" ) |"
     if [ "$COLD" != 0 ]; then
       echo "| JIT first traced response vs bare | ≤ 1.15 | $(ratio "${R[template.cold]}" "${R[bare.cold]}") |"
       echo "| Native AOT first traced response | ≤ 62 ms | ${R[template-aot.cold]} ms |"
