@@ -52,4 +52,4 @@ echo "## bytes/request by type where the hosts differ by 8 B or more (bare, temp
 for h in bare template handwritten; do sed "s/^/$h /" "$WORK/alloc-types-$h.txt"; done | awk '{ b[$1, $3] = $2; types[$3] } END {
   for (t in types) { x = b["bare", t] + 0; y = b["template", t] + 0; z = b["handwritten", t] + 0
     hi = x > y ? x : y; hi = hi > z ? hi : z; lo = x < y ? x : y; lo = lo < z ? lo : z
-    if (hi - lo >= 8) printf "%8.0f %8.0f %8.0f %+8.0f  %s\n", x, y, z, y - z, t } }' | sort -k4,4nr
+    if (hi - lo >= 8) printf "%8.0f %8.0f %8.0f %8.0f  %s\n", x, y, z, y - z, t } }' | sort -k4,4gr
