@@ -21,9 +21,9 @@ internal sealed partial class RequestRejectionLog(IServiceProvider services, Lif
     private readonly ConcurrentDictionary<string, bool> _reported = new();
     private ILogger? _logger;
 
-    public static void Add(WebApplicationBuilder builder, LifecycleOptions options)
+    public static void Add(WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ILoggerProvider>(services => new RequestRejectionLog(services, options));
+        builder.Services.AddSingleton<ILoggerProvider, RequestRejectionLog>();
         builder.Logging.AddFilter<RequestRejectionLog>(KestrelBadRequests, LogLevel.Debug);
         builder.Logging.AddFilter<RequestRejectionLog>(GuardCategory, LogLevel.Debug);
     }

@@ -30,7 +30,7 @@ internal static class WatchdogLifecycle
             kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
             kestrel.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
         });
-        RequestRejectionLog.Add(builder, options);
+        RequestRejectionLog.Add(builder);
 
         return builder;
     }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FunctionHost.Lifecycle;
 using FunctionHost.OpenFaaS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,7 +50,16 @@ internal sealed class CorrelatedConsoleFormatter(LogFormat format) : ConsoleForm
         logging.AddConsole();
         logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter>(new CorrelatedConsoleFormatter(format)));
         logging.Services.Configure<ConsoleLoggerOptions>(options => options.FormatterName = FormatterName);
+
+        // This formatter writes no scopes, yet ASP.NET Core begins one per request (208 bytes with its async-local
+        // updates). Captured only while another logger provider may write them: the OTLP log exporter's, or one the
+        // handler's Initialize hook adds (looked for when the options are first built, after every registration).
+        logging.Services.Configure<LoggerFilterOptions>(options => options.CaptureScopes &= logging.Services.Any(MayWriteScopes));
     }
+
+    private static bool MayWriteScopes(ServiceDescriptor service) =>
+        service.ServiceType == typeof(ILoggerProvider) && !service.IsKeyedService &&
+        service.ImplementationType != typeof(ConsoleLoggerProvider) && service.ImplementationType != typeof(RequestRejectionLog);
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {

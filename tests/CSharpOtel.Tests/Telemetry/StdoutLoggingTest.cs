@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using CSharpOtel.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CSharpOtel.Tests.Telemetry;
 
@@ -59,6 +61,28 @@ public class StdoutLoggingTest
         Assert.StartsWith("time=", line, StringComparison.Ordinal);
         Assert.Contains($" trace_id={TraceId} ", line, StringComparison.Ordinal);
         Assert.Contains(" call_id=call-stdout-1", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("json", "none", false)] // the formatter writes no scopes and is the only sink
+    [InlineData("logfmt", "none", false)]
+    [InlineData("simple", "none", true)] // the stock console formatter writes them when asked to
+    [InlineData("json", "otlp", true)] // so may the OTLP log exporter
+    public async Task Scopes_CapturedOnlyForALoggerThatMayWriteThem(string format, string logsExporter, bool captured)
+    {
+        await using var host = await TestFunctionHost.StartAsync<LoggingHandler>(
+            (h, c) => h.HandleAsync(c), Settings.Dictionary(("CSHARP_OTEL_LOG_FORMAT", format), ("OTEL_LOGS_EXPORTER", logsExporter)));
+
+        Assert.Equal(captured, host.Services.GetRequiredService<IOptions<LoggerFilterOptions>>().Value.CaptureScopes);
+    }
+
+    [Fact]
+    public async Task Scopes_CapturedForALoggerTheFunctionAdds()
+    {
+        await using var host = await TestFunctionHost.StartAsync<LoggingHandler>(
+            (h, c) => h.HandleAsync(c), beforeFunction: builder => builder.Logging.AddProvider(new CapturingLoggerProvider()));
+
+        Assert.True(host.Services.GetRequiredService<IOptions<LoggerFilterOptions>>().Value.CaptureScopes);
     }
 
     public sealed class LoggingHandler(ILogger<LoggingHandler> logger)
