@@ -406,10 +406,14 @@ BSP="the image's environment from the Dockerfile (${IMAGE_ENV[*]:-nothing}) and,
   echo "requests wrk completed. Bytes/request and collections: the runtime's own counters read inside the process"
   echo "(bench/GcProbe) before and after the same run; they do not depend on how busy the machine is, CPU times do."
   echo
-  echo "Every round, to show the spread (CPU µs/request at saturation; paced; bytes/request at saturation; paced; JIT compilation time inside the measured seconds, which a long enough warm-up makes about equal across hosts):"
+  echo "Every round, to show the spread ($( [ -n "$PACED" ] || echo "CPU µs/request at saturation; paced; bytes/request at saturation; paced; ")JIT compilation time inside the measured seconds, which a long enough warm-up makes about equal across hosts):"
   echo
   for v in $VARIANTS; do
-    echo "- $v: $(all_rounds "$v" cpu_us); paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v" gc); paced $(bytes_rounds "$v" half_gc); ms the JIT spent inside the measured seconds $(all_rounds "$v" jit); paced $(all_rounds "$v" half_jit)"
+    if [ -n "$PACED" ]; then   # no saturation phase: only the paced figures
+      echo "- $v: paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v" half_gc); ms the JIT spent inside the measured seconds $(all_rounds "$v" half_jit)"
+    else
+      echo "- $v: $(all_rounds "$v" cpu_us); paced $(all_rounds "$v" half_cpu_us); bytes $(bytes_rounds "$v" gc); paced $(bytes_rounds "$v" half_gc); ms the JIT spent inside the measured seconds $(all_rounds "$v" jit); paced $(all_rounds "$v" half_jit)"
+    fi
   done
   for v in $VARIANTS; do
     for r in $(seq "$ROUNDS"); do
