@@ -67,7 +67,7 @@ internal static partial class LifecycleLog
         "lifecycle: the invocation ran into exec_timeout {ExecTimeout}; the watchdog answered 504 (call {CallId}, path {Path}, {Outcome}, trace {TraceId})")]
     public static partial void ExecTimeoutReached(ILogger logger, TimeSpan execTimeout, string callId, string path, string outcome, string traceId);
 
-    [LoggerMessage(18, LogLevel.Warning,
+    [LoggerMessage(19, LogLevel.Warning,
         "lifecycle: {MaxInflight} requests in flight, the watchdog's max_inflight: until one ends, the watchdog answers 429 to new requests, which never reach this host (no span, no log line here); it counts them on its metrics port, :8081/metrics http_requests_total{{code=\"429\"}}. Reaching the limit again is not logged")]
     public static partial void MaxInflightReached(ILogger logger, int maxInflight);
 }
